@@ -1,0 +1,177 @@
+"""Account forms; every message is translatable and every field is checked on the server."""
+
+import unicodedata
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+
+from app.accounts.models import Organisation
+from app.extensions import db
+
+NAME_MAX = 200
+
+
+def _no_control_characters(form, field):
+    if field.data and any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co"} for ch in field.data):
+        raise ValidationError(_l("Remove the invisible or control characters from this field."))
+
+
+def _name_has_letters(form, field):
+    if field.data and not any(ch.isalpha() for ch in field.data):
+        raise ValidationError(_l("Enter your name with letters, as it should appear on certificates."))
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _password_policy(form, field):
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if field.data and len(field.data) < minimum:
+        raise ValidationError(_l("Use at least %(n)d characters. A phrase of several words is easy to remember.", n=minimum))
+    if field.data and len(field.data) > 256:
+        raise ValidationError(_l("Use at most 256 characters."))
+    if field.data and field.data.strip().lower() in {"password123", "1234567890", "qwertyuiop", "parola12345"}:
+        raise ValidationError(_l("This password is too common. Choose another one."))
+
+
+def email_field(label=None):
+    """An e-mail field with the same checks everywhere."""
+    return EmailField(
+        label or _l("E-mail address"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Enter your e-mail address.")),
+            Length(max=254, message=_l("The e-mail address is too long.")),
+            Email(_l("Enter an e-mail address in the right format, like name@example.bg."),
+                  check_deliverability=False),
+        ],
+    )
+
+
+def full_name_field():
+    """The name as it will be printed on certificates."""
+    return StringField(
+        _l("Full name"),
+        description=_l("As it should be printed on your certificates."),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Enter your full name.")),
+            Length(min=2, max=NAME_MAX, message=_l("Enter between 2 and %(max)d characters.", max=NAME_MAX)),
+            _no_control_characters,
+            _name_has_letters,
+        ],
+    )
+
+
+def new_password_fields():
+    """A new password and its confirmation."""
+    password = PasswordField(
+        _l("Password"),
+        description=_l("At least 10 characters."),
+        validators=[DataRequired(_l("Enter a password.")), _password_policy],
+    )
+    confirm = PasswordField(
+        _l("Confirm password"),
+        validators=[
+            DataRequired(_l("Enter the password again.")),
+            EqualTo("password", _l("The two passwords do not match.")),
+        ],
+    )
+    return password, confirm
+
+
+class ChoiceField(SelectField):
+    """A select list whose "not in the list" error says how to fix it."""
+
+    def __init__(self, *args, invalid_message=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invalid_message = invalid_message or _l("Choose one of the options in the list.")
+
+    def pre_validate(self, form):
+        values = {str(value) for value, _label in self.choices or []}
+        if self.data is not None and str(self.data) not in values:
+            raise ValidationError(self.invalid_message)
+
+
+def _organisation_choices():
+    rows = db.session.execute(
+        db.select(Organisation.id, Organisation.name).order_by(Organisation.name)
+    ).all()
+    return [("", _l("Not listed / not applicable"))] + [(str(i), n) for i, n in rows]
+
+
+def _language_choices():
+    return [(code, name) for code, name in current_app.config["LANGUAGES"].items()]
+
+
+class OrganisationAndLanguage:
+    """Mixin that fills the organisation and language choices from the database and config."""
+
+    def fill_choices(self):
+        self.organisation_id.choices = _organisation_choices()
+        self.language.choices = _language_choices()
+        return self
+
+    @property
+    def organisation_value(self):
+        return int(self.organisation_id.data) if self.organisation_id.data else None
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), filters=[_strip],
+                       validators=[DataRequired(_l("Enter your e-mail address.")), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password.")),
+                                                         Length(max=256)])
+    remember = BooleanField(_l("Keep me signed in on this computer"))
+    next = HiddenField()
+
+
+class RegisterForm(OrganisationAndLanguage, FlaskForm):
+    full_name = full_name_field()
+    email = email_field()
+    organisation_id = ChoiceField(_l("Organisation"), validators=[Optional()],
+                                  invalid_message=_l("Choose an organisation from the list."))
+    language = ChoiceField(_l("Language"), validators=[DataRequired(_l("Choose a language."))])
+    password, confirm = new_password_fields()
+
+
+class ResetRequestForm(FlaskForm):
+    email = email_field()
+
+
+class ResetPasswordForm(FlaskForm):
+    password, confirm = new_password_fields()
+
+
+class AcceptInvitationForm(FlaskForm):
+    full_name = full_name_field()
+    password, confirm = new_password_fields()
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"),
+                                     validators=[DataRequired(_l("Enter your current password."))])
+    password, confirm = new_password_fields()
+
+
+class ProfileForm(OrganisationAndLanguage, FlaskForm):
+    full_name = full_name_field()
+    organisation_id = ChoiceField(_l("Organisation"), validators=[Optional()],
+                                  invalid_message=_l("Choose an organisation from the list."))
+    language = ChoiceField(_l("Language"), validators=[DataRequired(_l("Choose a language."))])
+
+
+class LanguageForm(FlaskForm):
+    language = StringField(validators=[DataRequired()])
+    next = HiddenField()
+
+
+class RegistrationModeForm(FlaskForm):
+    mode = ChoiceField(
+        _l("Who can create an account"),
+        choices=[("open", _l("Anyone can register")), ("invitation", _l("Only people who are invited"))],
+    )

@@ -1,0 +1,173 @@
+"""Account pages: thin views that parse a form, call one service, commit and redirect."""
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.accounts import bp, forms, services, sessions
+from app.accounts.settings import registration_mode
+from app.accounts.throttling import Throttled
+from app.accounts.tokens import find_valid_token
+from app.errors import render_error
+from app.extensions import db
+from app.security import safe_next_url
+
+
+def _sign_in(user, remember=False):
+    sessions.start_session(user)
+    login_user(user, remember=remember)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Sign in; the same message for an unknown address and a wrong password."""
+    if current_user.is_authenticated:
+        return redirect(safe_next_url(request.args.get("next"), url_for("pages.home")))
+    form = forms.LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
+        except Throttled as throttled:
+            db.session.commit()
+            minutes = max(1, round(throttled.retry_after / 60))
+            message = _("Too many failed sign-in attempts. Wait %(minutes)d minutes, "
+                        "or reset your password.", minutes=minutes)
+            return render_error(429, message, retry_after=throttled.retry_after)
+        if user is None:
+            db.session.commit()
+            form.password.errors.append(_("We could not sign you in with that e-mail address and password."))
+            return render_template("accounts/login.html", form=form, login_failed=True), 200
+        _sign_in(user, remember=form.remember.data)
+        db.session.commit()
+        return redirect(safe_next_url(form.next.data, url_for("pages.home")))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """Sign out and revoke this browser's session on the server."""
+    if current_user.is_authenticated:
+        sessions.end_session(current_user.login_token)
+        db.session.commit()
+    logout_user()
+    flash(_("You have signed out."), "success")
+    return redirect(url_for("pages.home"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    """Create a learner account when registration is open."""
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.home"))
+    if registration_mode() != "open":
+        return render_template("accounts/register_closed.html")
+    form = forms.RegisterForm().fill_choices()
+    if request.method == "GET":
+        form.language.data = request.accept_languages.best_match(list(current_app.config["LANGUAGES"])) or "bg"
+    if form.validate_on_submit():
+        try:
+            user = services.register(form.email.data, form.full_name.data, form.password.data,
+                                     form.organisation_value, form.language.data)
+        except services.AccountError as error:
+            db.session.rollback()
+            getattr(form, error.field or "email").errors.append(str(error.message))
+        else:
+            _sign_in(user)
+            db.session.commit()
+            flash(_("Welcome! Your account is ready."), "success")
+            return redirect(url_for("pages.home"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+def reset_request():
+    """Ask for a reset link; the answer never says whether the address has an account."""
+    form = forms.ResetRequestForm()
+    if form.validate_on_submit():
+        try:
+            services.request_password_reset(form.email.data, request.remote_addr)
+        except Throttled as throttled:
+            return render_error(429, retry_after=throttled.retry_after)
+        db.session.commit()
+        return render_template("accounts/reset_sent.html", email=form.email.data)
+    return render_template("accounts/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    """Choose a new password from an e-mailed link."""
+    if find_valid_token(token, "reset") is None:
+        return render_template("accounts/link_invalid.html"), 404
+    form = forms.ResetPasswordForm()
+    if form.validate_on_submit():
+        user = services.reset_password(token, form.password.data)
+        if user is None:
+            db.session.rollback()
+            return render_template("accounts/link_invalid.html"), 404
+        db.session.commit()
+        logout_user()
+        flash(_("Your password has been changed. Sign in with the new password."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token):
+    """Accept an invitation: confirm the name and choose a password."""
+    invited = services.invitation_user(token)
+    if invited is None:
+        return render_template("accounts/link_invalid.html"), 404
+    form = forms.AcceptInvitationForm(full_name=invited.full_name)
+    if form.validate_on_submit():
+        user = services.accept_invitation(token, form.full_name.data, form.password.data)
+        if user is None:
+            db.session.rollback()
+            return render_template("accounts/link_invalid.html"), 404
+        logout_user()
+        _sign_in(user)
+        db.session.commit()
+        flash(_("Welcome! Your account is ready."), "success")
+        return redirect(url_for("pages.home"))
+    return render_template("accounts/accept_invitation.html", form=form, invited=invited)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    """Name as printed on certificates, organisation and language."""
+    form = forms.ProfileForm(obj=current_user).fill_choices()
+    if request.method == "GET":
+        form.organisation_id.data = str(current_user.organisation_id or "")
+        form.language.data = current_user.language or current_app.config["BABEL_DEFAULT_LOCALE"]
+    if form.validate_on_submit():
+        try:
+            services.update_profile(current_user, form.full_name.data, form.organisation_value,
+                                    form.language.data)
+        except services.AccountError as error:
+            db.session.rollback()
+            getattr(form, error.field).errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("Your profile has been saved."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change the password; every other signed-in browser is signed out."""
+    form = forms.ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except services.AccountError as error:
+            db.session.rollback()
+            form.current_password.errors.append(str(error.message))
+        else:
+            _sign_in(current_user._get_current_object())
+            db.session.commit()
+            flash(_("Your password has been changed. Other computers have been signed out."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/change_password.html", form=form)
+

@@ -1,0 +1,59 @@
+"""Home page, language switch, brand stylesheet and /healthz."""
+
+from flask import Response, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from app.accounts.forms import LanguageForm
+from app.extensions import csrf, db
+from app.pages import bp
+from app.pages.branding import brand_css
+from app.security import safe_next_url
+
+
+@bp.route("/")
+def home():
+    """What the platform is for, and where to start."""
+    return render_template("pages/home.html")
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    """Switch the interface language; signed-in users keep the choice in their profile."""
+    form = LanguageForm()
+    back = safe_next_url(form.next.data, url_for("pages.home"))
+    language = form.language.data
+    if form.validate_on_submit() and language in current_app.config["LANGUAGES"]:
+        session["language"] = language
+        if current_user.is_authenticated:
+            current_user.language = language
+            db.session.commit()
+    return redirect(back)
+
+
+@bp.route("/brand.css")
+def brand_stylesheet():
+    """The configured colours; cached by the browser for a day."""
+    response = Response(brand_css(current_app.config), mimetype="text/css")
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response
+
+
+@bp.route("/healthz")
+@csrf.exempt
+def healthz():
+    """Liveness and database check for load balancers and monitoring."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any database failure means "not healthy"
+        db.session.rollback()
+        current_app.logger.exception("Health check: database unavailable")
+        return jsonify(status="error", database="unavailable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+@bp.app_template_global()
+def current_path():
+    """The current path with its query, for `next` fields."""
+    return request.full_path.rstrip("?")

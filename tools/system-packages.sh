@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Install the Debian packages the platform needs, when missing and when we may.
+#   tools/system-packages.sh run    what `make run` needs
+#   tools/system-packages.sh test   what `make test` needs as well (PostgreSQL server binaries)
+set -euo pipefail
+
+need_run=()          # nothing beyond Python yet; WeasyPrint's Pango joins here
+need_test=(postgresql)
+
+case "${1:-run}" in
+  run) wanted=("${need_run[@]}") ;;
+  test) wanted=("${need_run[@]}" "${need_test[@]}") ;;
+  *) echo "usage: $0 run|test" >&2; exit 2 ;;
+esac
+
+missing=()
+for pkg in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null; then
+  echo "Please install these packages with your system's package manager: ${missing[*]}" >&2
+  exit 1
+fi
+if [ "$(id -u)" -eq 0 ]; then sudo=(); elif sudo -n true 2>/dev/null; then sudo=(sudo -n); else
+  echo "Missing system packages: ${missing[*]}" >&2
+  echo "Install them with: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+echo "Installing system packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
