@@ -6,6 +6,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from app.accounts.models import Organisation
@@ -31,7 +32,8 @@ def _strip(value):
 def _password_policy(form, field):
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if field.data and len(field.data) < minimum:
-        raise ValidationError(_l("Use at least %(n)d characters. A phrase of several words is easy to remember.", n=minimum))
+        raise ValidationError(
+            _l("Use at least %(n)d characters. A phrase of several words is easy to remember.", n=minimum))
     if field.data and len(field.data) > 256:
         raise ValidationError(_l("Use at most 256 characters."))
     if field.data and field.data.strip().lower() in {"password123", "1234567890", "qwertyuiop", "parola12345"}:
@@ -92,7 +94,7 @@ class ChoiceField(SelectField):
         self.invalid_message = invalid_message or _l("Choose one of the options in the list.")
 
     def pre_validate(self, form):
-        values = {str(value) for value, _label in self.choices or []}
+        values = {str(choice.value) for choice in self.choices or []}
         if self.data is not None and str(self.data) not in values:
             raise ValidationError(self.invalid_message)
 
@@ -101,11 +103,11 @@ def _organisation_choices():
     rows = db.session.execute(
         db.select(Organisation.id, Organisation.name).order_by(Organisation.name)
     ).all()
-    return [("", _l("Not listed / not applicable"))] + [(str(i), n) for i, n in rows]
+    return [SelectChoice("", _l("Not listed / not applicable"))] + [SelectChoice(str(i), n) for i, n in rows]
 
 
 def _language_choices():
-    return [(code, name) for code, name in current_app.config["LANGUAGES"].items()]
+    return [SelectChoice(code, name) for code, name in current_app.config["LANGUAGES"].items()]
 
 
 class OrganisationAndLanguage:
@@ -173,5 +175,6 @@ class LanguageForm(FlaskForm):
 class RegistrationModeForm(FlaskForm):
     mode = ChoiceField(
         _l("Who can create an account"),
-        choices=[("open", _l("Anyone can register")), ("invitation", _l("Only people who are invited"))],
+        choices=[SelectChoice("open", _l("Anyone can register")),
+                 SelectChoice("invitation", _l("Only people who are invited"))],
     )

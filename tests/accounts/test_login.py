@@ -44,7 +44,8 @@ def test_unknown_email_and_wrong_password_give_the_same_answer(client, make_user
 def test_login_failure_keeps_email_but_never_echoes_password(client, make_user):
     """After an error the form keeps the e-mail but not the password."""
     make_user(email="known@example.bg")
-    page = submit(client, "/account/login", {"email": "known@example.bg", "password": "secret-typed-here"}).get_data(as_text=True)
+    response = submit(client, "/account/login", {"email": "known@example.bg", "password": "secret-typed-here"})
+    page = response.get_data(as_text=True)
     assert "secret-typed-here" not in page
 
 
