@@ -9,7 +9,7 @@ from app.accounts.settings import registration_mode
 from app.accounts.throttling import Throttled
 from app.accounts.tokens import find_valid_token
 from app.errors import render_error
-from app.extensions import db
+from app.extensions import db, limiter
 from app.security import safe_next_url
 
 
@@ -55,6 +55,7 @@ def logout():
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTRATIONS_PER_ADDRESS"], methods=["POST"])
 def register():
     """Create a learner account when registration is open."""
     if current_user.is_authenticated:

@@ -103,3 +103,16 @@ def test_register_form_preselects_browser_language(client):
     """The language list starts at the browser's language."""
     page = client.get("/account/register", headers={"Accept-Language": "en-GB,en;q=0.8"}).get_data(as_text=True)
     assert '<option selected value="en">' in page
+
+
+def test_registrations_from_one_address_are_limited(app, client):
+    """A script cannot create accounts without end from one address; the page explains the wait."""
+    app.config["REGISTRATIONS_PER_ADDRESS"] = "2 per hour"
+    statuses = []
+    for n in range(3):
+        fresh = app.test_client()
+        response = submit(fresh, "/account/register", {**GOOD, "email": f"bot{n}@example.bg"})
+        statuses.append(response.status_code)
+    assert statuses == [302, 302, 429]
+    assert "Too many attempts" in response.get_data(as_text=True)
+    assert len(_users()) == 2
