@@ -67,17 +67,21 @@ def register_extensions(app):
 def register_blueprints(app):
     """Mount each feature's blueprint."""
     from app.accounts import bp as accounts_bp
+    from app.content import bp as content_bp
     from app.pages import bp as pages_bp
     from app.staff import bp as staff_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(content_bp)
     app.register_blueprint(staff_bp)
 
 
 def register_commands(app):
     """Add the `flask` CLI groups."""
     from app.accounts.cli import demo_command, users_cli
+    from app.content.cli import courses_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(courses_cli)
     app.cli.add_command(demo_command)

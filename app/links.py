@@ -16,3 +16,8 @@ def external_url(endpoint, **values):
         base.netloc, script_name=base.path.rstrip("/") or "/", url_scheme=base.scheme or "https"
     )
     return adapter.build(endpoint, values, force_external=True)
+
+
+def site_path(endpoint, **values):
+    """The path of `endpoint` on this site, built without a request (used when rendering at import)."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)

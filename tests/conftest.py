@@ -188,3 +188,11 @@ def _no_inherited_environment(monkeypatch):
     """Tests never see a developer's DATABASE_URL or SECRET_KEY."""
     for name in ("DATABASE_URL", "SECRET_KEY", "ACADEMY_ENV"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def bare_app():
+    """An app without a database, for tests of pure functions that need an app context."""
+    app = create_app({"ACADEMY_ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with app.app_context():
+        yield app

@@ -22,7 +22,7 @@ def _sign_in(user, remember=False):
 def login():
     """Sign in; the same message for an unknown address and a wrong password."""
     if current_user.is_authenticated:
-        return redirect(safe_next_url(request.args.get("next"), url_for("pages.home")))
+        return redirect(safe_next_url(request.args.get("next"), url_for("content.catalogue")))
     form = forms.LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         try:
@@ -39,7 +39,7 @@ def login():
             return render_template("accounts/login.html", form=form, login_failed=True), 200
         _sign_in(user, remember=form.remember.data)
         db.session.commit()
-        return redirect(safe_next_url(form.next.data, url_for("pages.home")))
+        return redirect(safe_next_url(form.next.data, url_for("content.catalogue")))
     return render_template("accounts/login.html", form=form)
 
 
@@ -51,7 +51,7 @@ def logout():
         db.session.commit()
     logout_user()
     flash(_("You have signed out."), "success")
-    return redirect(url_for("pages.home"))
+    return redirect(url_for("content.catalogue"))
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -59,7 +59,7 @@ def logout():
 def register():
     """Create a learner account when registration is open."""
     if current_user.is_authenticated:
-        return redirect(url_for("pages.home"))
+        return redirect(url_for("content.catalogue"))
     if registration_mode() != "open":
         return render_template("accounts/register_closed.html")
     form = forms.RegisterForm().fill_choices()
@@ -76,7 +76,7 @@ def register():
             _sign_in(user)
             db.session.commit()
             flash(_("Welcome! Your account is ready."), "success")
-            return redirect(url_for("pages.home"))
+            return redirect(url_for("content.catalogue"))
     return render_template("accounts/register.html", form=form)
 
 
@@ -128,7 +128,7 @@ def accept_invitation(token):
         _sign_in(user)
         db.session.commit()
         flash(_("Welcome! Your account is ready."), "success")
-        return redirect(url_for("pages.home"))
+        return redirect(url_for("content.catalogue"))
     return render_template("accounts/accept_invitation.html", form=form, invited=invited)
 
 

@@ -11,17 +11,11 @@ from app.pages.branding import brand_css
 from app.security import safe_next_url
 
 
-@bp.route("/")
-def home():
-    """What the platform is for, and where to start."""
-    return render_template("pages/home.html")
-
-
 @bp.route("/language", methods=["POST"])
 def set_language():
     """Switch the interface language; signed-in users keep the choice in their profile."""
     form = LanguageForm()
-    back = safe_next_url(form.next.data, url_for("pages.home"))
+    back = safe_next_url(form.next.data, url_for("content.catalogue"))
     language = form.language.data
     if form.validate_on_submit() and language in current_app.config["LANGUAGES"]:
         session["language"] = language
