@@ -79,8 +79,9 @@ def register_blueprints(app):
 
 def register_commands(app):
     """Add the `flask` CLI groups."""
-    from app.accounts.cli import demo_command, users_cli
+    from app.accounts.cli import users_cli
     from app.content.cli import courses_cli
+    from app.demo import demo_command
 
     app.cli.add_command(users_cli)
     app.cli.add_command(courses_cli)

@@ -6,7 +6,6 @@ import click
 from flask.cli import AppGroup
 
 from app.accounts import services
-from app.accounts.demo import DEMO_ACCOUNTS, database_is_empty, load_demo
 from app.accounts.models import ROLES, Organisation, find_user_by_email
 from app.extensions import db
 
@@ -57,17 +56,3 @@ def set_role_command(email, role):
     services.set_role(user, role)
     db.session.commit()
     click.echo(f"{user.email} is now {role}.")
-
-
-@click.command("demo")
-@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has accounts.")
-def demo_command(if_empty):
-    """Load demo organisations and accounts for trying the platform out."""
-    if if_empty and not database_is_empty():
-        click.echo("The database already has data; demo content not loaded.")
-        return
-    created = load_demo()
-    db.session.commit()
-    click.echo(f"Demo content loaded ({created} new accounts).")
-    for email, _name, role, password in DEMO_ACCOUNTS:
-        click.echo(f"  {role:8} {email}  password: {password}")

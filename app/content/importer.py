@@ -133,7 +133,8 @@ def _build_version(course, parsed, digest, number, user):
     description_html, _toc = render_markdown(parsed.course.body, links)
     version = CourseVersion(
         course_id=course.id, number=number, content_hash=digest,
-        title=data["title"].strip(), language=data["language"], summary=str(data["summary"]).strip(), level=data.get("level"),
+        title=data["title"].strip(), language=data["language"], summary=str(data["summary"]).strip(),
+        level=data.get("level"),
         hours=float(data["hours"]), access=data.get("access") or "public", license=data.get("license"),
         translation_of=data.get("translation_of"), course_source=parsed.course_text,
         description_html=description_html, search_text=_search_text(data), created_by_id=user.id if user else None,

@@ -35,7 +35,7 @@ def course(slug):
         "content/course.html", course=course, version=version, items=services.outline(version),
         translations=services.translations(course, version),
         prerequisites=services.courses_by_slug(version.prerequisites),
-        preview=version.id != course.current_version_id,
+        preview=not (course.published and version.id == course.current_version_id),
     )
 
 

@@ -160,7 +160,8 @@ def _parse_items(parsed, texts):
         item = ParsedItem(path, int(match["number"]), match["slug"], kind, text, _front_matter(parsed, path, text))
         report = lambda line, message, path=path: _report(parsed, path, line, message)  # noqa: E731
         if match["number"] in numbers:
-            report(1, _l("the number %(n)s is also used by %(other)s", n=match["number"], other=numbers[match["number"]]))
+            report(1, _l("the number %(n)s is also used by %(other)s",
+                         n=match["number"], other=numbers[match["number"]]))
         if item.slug in slugs:
             report(1, _l("the slug '%(slug)s' is also used by %(other)s", slug=item.slug, other=slugs[item.slug]))
         numbers.setdefault(match["number"], path)

@@ -1,6 +1,6 @@
 """Home page, language switch, brand stylesheet and /healthz."""
 
-from flask import Response, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import Response, current_app, jsonify, redirect, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
 

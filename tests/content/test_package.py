@@ -85,7 +85,7 @@ def test_lying_size_header_is_caught(bare_app):
 
 def test_not_a_zip_is_explained(bare_app):
     """A renamed Word file or garbage gets a clear message."""
-    with pytest.raises(PackageError, match="not a readable .zip"):
+    with pytest.raises(PackageError, match=r"not a readable \.zip"):
         read_zip(b"this is not a zip", "course.zip")
 
 
