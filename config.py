@@ -84,6 +84,7 @@ class Config:
     REMEMBER_COOKIE_SECURE = False
     REMEMBER_COOKIE_DURATION = timedelta(days=LOGIN_SESSION_DAYS)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    MAX_CONTENT_LENGTH = 105 * 1024 * 1024  # a course package may be 100 MB
     WTF_CSRF_TIME_LIMIT = None  # a form left open between citizens must still submit
 
     # E-mail: "smtp" sends, "outbox" writes .eml files to instance/outbox for development.

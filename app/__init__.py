@@ -70,10 +70,12 @@ def register_blueprints(app):
     from app.content import bp as content_bp
     from app.pages import bp as pages_bp
     from app.staff import bp as staff_bp
+    from app.studio import bp as studio_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(content_bp)
+    app.register_blueprint(studio_bp)
     app.register_blueprint(staff_bp)
 
 

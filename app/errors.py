@@ -16,6 +16,8 @@ MESSAGES = {
           _l("The address may be mistyped, or the page may have moved.")),
     405: (_l("This action is not possible here"),
           _l("Go back to the previous page and use its buttons.")),
+    413: (_l("The file is too large"),
+          _l("Files up to 100 MB can be uploaded. Make the file smaller and try again.")),
     429: (_l("Too many attempts"),
           _l("Please wait a few minutes before you try again.")),
     500: (_l("Something went wrong on our side"),

@@ -1,0 +1,28 @@
+"""Studio forms."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import HiddenField, TextAreaField
+from wtforms.validators import Length
+
+MAX_SOURCE = 200_000
+
+
+class UploadForm(FlaskForm):
+    package = FileField(
+        _l("Course package (.zip)"),
+        description=_l("A .zip of the course folder: course.md, the lessons, the quizzes and assets/."),
+        validators=[FileRequired(_l("Choose a .zip file to upload.")),
+                    FileAllowed(["zip"], _l("The package must be a .zip file."))],
+    )
+
+
+class EditForm(FlaskForm):
+    source = TextAreaField(_l("Markdown"), validators=[
+        Length(max=MAX_SOURCE, message=_l("The file may have at most %(max)d characters.", max=MAX_SOURCE))])
+    base_version = HiddenField()
+
+
+class ConfirmForm(FlaskForm):
+    """A button-only form: the CSRF token is all it carries."""

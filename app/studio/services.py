@@ -1,0 +1,133 @@
+"""Studio rules: which courses a trainer may change, uploads, in-browser edits and publishing."""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from app.content import exporter, importer, validator
+from app.content.models import Course, CourseVersion
+from app.content.package import Package, read_zip
+from app.content.rendering import render_markdown
+from app.content.services import can_edit
+from app.extensions import db
+
+
+class StudioError(Exception):
+    """A request the studio refuses; the message is shown to the trainer."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class CourseRow:
+    """A line of the studio's course list."""
+
+    course: Course
+    latest: CourseVersion
+    version_count: int
+
+    @property
+    def has_draft(self):
+        return self.latest.id != self.course.current_version_id
+
+
+def editable_courses(user):
+    """The courses this user may change, with their newest version, in two queries."""
+    query = db.select(Course).options(selectinload(Course.editors)).order_by(Course.slug)
+    if not user.has_role("staff"):
+        query = query.where(Course.editors.any(user_id=user.id))
+    courses = db.session.scalars(query).unique().all()
+    if not courses:
+        return []
+    versions = db.session.scalars(
+        db.select(CourseVersion).where(CourseVersion.course_id.in_([c.id for c in courses]))
+        .order_by(CourseVersion.number)
+    ).all()
+    latest, counts = {}, {}
+    for version in versions:
+        latest[version.course_id] = version
+        counts[version.course_id] = counts.get(version.course_id, 0) + 1
+    return [CourseRow(c, latest[c.id], counts[c.id]) for c in courses if c.id in latest]
+
+
+def course_for_editing(slug, user):
+    """The course if this user may change it; None otherwise (the caller answers 404)."""
+    course = db.session.scalar(db.select(Course).where(Course.slug == slug).options(selectinload(Course.editors)))
+    if course is None or not can_edit(user, course):
+        return None
+    return course
+
+
+def versions_of(course):
+    """Every version of a course, newest first."""
+    return db.session.scalars(
+        db.select(CourseVersion).where(CourseVersion.course_id == course.id).order_by(CourseVersion.number.desc())
+    ).all()
+
+
+def version_of(course, number):
+    """One version by number, or None."""
+    return db.session.scalar(
+        db.select(CourseVersion).where(CourseVersion.course_id == course.id, CourseVersion.number == number)
+    )
+
+
+def upload(user, filename, data):
+    """Import an uploaded .zip as a draft; raises PackageError, ValidationFailed or StudioError."""
+    package = read_zip(data, filename)
+    parsed = validator.validate_packages([package], importer.known_course_slugs())
+    slug = parsed[0].slug
+    existing = db.session.scalar(db.select(Course).where(Course.slug == slug).options(selectinload(Course.editors)))
+    if existing is not None and not can_edit(user, existing):
+        raise StudioError(_l("A course with the slug '%(slug)s' exists and belongs to other trainers. "
+                             "Change the slug or ask its owner to add you.", slug=slug))
+    [result] = importer.import_packages([package], draft=True, user=user)
+    return result
+
+
+def edited_package(course, version, filename, text):
+    """The package of `version` with one file's text replaced."""
+    files = exporter.package_files(version)
+    if filename not in files or filename.startswith("assets/"):
+        raise StudioError(_l("This file cannot be edited here."))
+    files[filename] = text.replace("\r\n", "\n").encode("utf-8")
+    return Package(name=course.slug, origin=course.slug, files=files)
+
+
+def preview(course, version, filename, text):
+    """Validate the package with the edit and render the edited file; returns (problems, html)."""
+    package = edited_package(course, version, filename, text)
+    parsed = validator.validate_packages([package], importer.known_course_slugs())
+    problems = validator.all_problems(parsed)
+    html = ""
+    item = next((i for i in parsed[0].items if i.filename == filename), None)
+    body = item.front.body if item else (parsed[0].course.body if parsed[0].course else text)
+    if not filename.endswith(".quiz.md"):
+        hashes = {asset.path: asset.sha256 for asset in version.assets}
+        html, _toc = render_markdown(body, importer.VersionLinks(course.slug, parsed[0].items, hashes))
+    return problems, html
+
+
+def save_edit(user, course, version, filename, text):
+    """Store the edit as a new draft version; raises ValidationFailed if the package breaks."""
+    package = edited_package(course, version, filename, text)
+    [result] = importer.import_packages([package], draft=True, user=user)
+    return result
+
+
+def publish(course, number):
+    """Publish one version of a course."""
+    version = version_of(course, number)
+    if version is None:
+        raise StudioError(_l("This version does not exist."))
+    importer.publish_version(version)
+    return version
+
+
+def unpublish(course):
+    """Hide a course from the catalogue; learners keep their history."""
+    course.published = False
+    db.session.flush()
