@@ -68,6 +68,7 @@ def register_blueprints(app):
     """Mount each feature's blueprint."""
     from app.accounts import bp as accounts_bp
     from app.content import bp as content_bp
+    from app.learning import bp as learning_bp
     from app.pages import bp as pages_bp
     from app.staff import bp as staff_bp
     from app.studio import bp as studio_bp
@@ -75,6 +76,7 @@ def register_blueprints(app):
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(content_bp)
+    app.register_blueprint(learning_bp)
     app.register_blueprint(studio_bp)
     app.register_blueprint(staff_bp)
 

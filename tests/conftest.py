@@ -3,6 +3,7 @@
 
 import pytest
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -194,5 +195,5 @@ def _no_inherited_environment(monkeypatch):
 def bare_app():
     """An app without a database, for tests of pure functions that need an app context."""
     app = create_app({"ACADEMY_ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    with app.app_context():
+    with app.app_context(), force_locale("en"):  # messages read in English unless a test asks
         yield app

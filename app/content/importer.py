@@ -8,6 +8,7 @@ from app.content import validator
 from app.content.models import Asset, AssetBlob, Course, CourseEditor, CourseItem, CourseVersion
 from app.content.problems import ValidationFailed
 from app.content.rendering import LinkResolver, render_markdown
+from app.content.signals import version_published
 from app.extensions import db
 from app.links import site_path
 from app.timeutil import utcnow
@@ -35,11 +36,9 @@ class VersionLinks(LinkResolver):
         item = self.items.get(filename)
         if item is None:
             return "#"
-        if item.kind == "quiz":
-            path = site_path("content.course", slug=self.course_slug) + f"/quiz/{item.slug}"
-        else:
-            path = site_path("content.lesson", slug=self.course_slug, lesson=item.slug)
-        return path + (fragment or "")
+        # The design's address scheme; the pages themselves live in the learning and quiz packages.
+        kind = "quiz/" if item.kind == "quiz" else ""
+        return f"/courses/{self.course_slug}/{kind}{item.slug}" + (fragment or "")
 
     def asset_url(self, path):
         digest = self.asset_hashes.get(path)
@@ -102,6 +101,7 @@ def publish_version(version):
     course.language = version.language
     course.published = True
     db.session.flush()
+    version_published.send(version, version=version)
 
 
 def _latest_version(course):

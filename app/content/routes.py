@@ -1,9 +1,8 @@
-"""Catalogue, course and lesson pages, and course assets."""
+"""The catalogue and course assets (course and lesson pages belong to learning)."""
 
 from urllib.parse import quote
 
-from flask import Response, abort, current_app, render_template, request
-from flask_login import current_user
+from flask import Response, abort, render_template, request
 
 from app.content import bp, services
 from app.content.models import Asset, AssetBlob
@@ -23,42 +22,6 @@ def catalogue():
     )
     courses, options = services.catalogue(filters)
     return render_template("content/catalogue.html", courses=courses, options=options, filters=filters)
-
-
-@bp.route("/courses/<slug>")
-def course(slug):
-    """Who the course is for, what it teaches, its lessons and how to earn the certificate."""
-    course, version = services.viewable_course(slug, current_user)
-    if course is None:
-        abort(404)
-    return render_template(
-        "content/course.html", course=course, version=version, items=services.outline(version),
-        translations=services.translations(course, version),
-        prerequisites=services.courses_by_slug(version.prerequisites),
-        preview=not (course.published and version.id == course.current_version_id),
-    )
-
-
-@bp.route("/courses/<slug>/<lesson>")
-def lesson(slug, lesson):
-    """A lesson, with its place in the course and previous / next."""
-    course, version = services.viewable_course(slug, current_user)
-    if course is None:
-        abort(404)
-    if version.access == "registered" and not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    item = services.lesson(version, lesson)
-    if item is None:
-        abort(404)
-    items = services.outline(version)
-    index = next(i for i, row in enumerate(items) if row.id == item.id)
-    lessons = [row for row in items if row.kind == "lesson"]
-    return render_template(
-        "content/lesson.html", course=course, version=version, item=item, items=items,
-        previous=items[index - 1] if index > 0 else None,
-        next=items[index + 1] if index + 1 < len(items) else None,
-        lesson_number=next(i for i, row in enumerate(lessons, 1) if row.id == item.id), lesson_count=len(lessons),
-    )
 
 
 @bp.route("/assets/<digest>/<filename>")

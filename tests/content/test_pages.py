@@ -82,7 +82,7 @@ def test_course_page_shows_what_a_learner_needs(client, courses):
     assert "4.1 Protecting devices" in page
     assert "Complete every lesson and pass every quiz." in page and "valid for 12 months" in page
     assert 'href="/courses/kiberhigiena"' in page and 'lang="bg"' in page
-    assert "Start the course" in page
+    assert "Start reading" in page
 
 
 def test_translation_link_works_both_ways(client, courses):
