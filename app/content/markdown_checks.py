@@ -13,6 +13,9 @@ IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
 LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
 REFERENCE = re.compile(r"^\s{0,3}\[[^\]^][^\]]*\]:\s*<?(\S+?)>?(?:\s|$)")
 RAW_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+RAW_LOCAL_URL = re.compile(r"<(?:img|a)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?!https?:|mailto:|tel:|#)[^\s\"'>]+",
+                           re.IGNORECASE)
+ADMONITION = re.compile(r"^\s*!!!\s+[\w-]+\s*$")
 RAW_ALT = re.compile(r"\balt\s*=\s*(\"[^\"]+\"|'[^']+'|[^\s>\"']+)", re.IGNORECASE)
 VAGUE_LINK_TEXTS = {
     "here", "click here", "this", "link", "this link", "more", "read more",
@@ -32,6 +35,12 @@ def check_body(body, first_line, filenames, assets, report):
         if in_fence:
             continue
         text = INLINE_CODE.sub("", raw)
+        if ADMONITION.match(text):
+            report(line, _l("give the box a title in quotes, e.g. !!! warning \"Check the sender\", so it reads "
+                            "well in the course's language"))
+        if RAW_LOCAL_URL.search(text):
+            report(line, _l("write links and images to lessons or assets in Markdown, e.g. ![alt](assets/file.png); "
+                            "in HTML tags they cannot be resolved"))
         previous_level = _check_heading(text, line, previous_level, report)
         _check_images(text, line, assets, report)
         _check_links(text, line, filenames, assets, report)

@@ -3,8 +3,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import HiddenField, TextAreaField
-from wtforms.validators import Length
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
 
 MAX_SOURCE = 200_000
 
@@ -26,3 +26,8 @@ class EditForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button-only form: the CSRF token is all it carries."""
+
+
+class AddEditorForm(FlaskForm):
+    email = StringField(_l("E-mail address of the trainer"), filters=[lambda v: v.strip() if v else v],
+                        validators=[DataRequired(_l("Enter the trainer's e-mail address.")), Length(max=254)])

@@ -65,7 +65,45 @@ def course(slug):
     course = _course_or_404(slug)
     versions = services.versions_of(course)
     return render_template("studio/course.html", course=course, versions=versions, latest=versions[0],
-                           form=forms.ConfirmForm())
+                           form=forms.ConfirmForm(), editors=services.editors_of(course),
+                           editor_form=forms.AddEditorForm())
+
+
+@bp.route("/courses/<slug>/editors", methods=["POST"])
+@role_required(*STUDIO_ROLES)
+def add_editor(slug):
+    """Add a co-author by e-mail."""
+    course = _course_or_404(slug)
+    form = forms.AddEditorForm()
+    if form.validate_on_submit():
+        try:
+            user = services.add_editor(course, form.email.data)
+        except services.StudioError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s can now edit this course.", name=user.full_name), "success")
+    else:
+        flash(_("Enter the trainer's e-mail address."), "error")
+    return redirect(url_for("studio.course", slug=slug))
+
+
+@bp.route("/courses/<slug>/editors/<int:user_id>/remove", methods=["POST"])
+@role_required(*STUDIO_ROLES)
+def remove_editor(slug, user_id):
+    """Remove a co-author."""
+    course = _course_or_404(slug)
+    if forms.ConfirmForm().validate_on_submit():
+        try:
+            services.remove_editor(course, user_id)
+        except services.StudioError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("The co-author was removed."), "success")
+    return redirect(url_for("studio.course", slug=slug))
 
 
 @bp.route("/courses/<slug>/edit/<path:filename>", methods=["GET", "POST"])

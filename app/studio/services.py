@@ -6,7 +6,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from app.content import exporter, importer, validator
-from app.content.models import Course, CourseVersion
+from app.accounts.models import User, find_user_by_email
+from app.content.models import Course, CourseEditor, CourseVersion
 from app.content.package import Package, read_zip
 from app.content.rendering import render_markdown
 from app.content.services import can_edit
@@ -125,6 +126,35 @@ def publish(course, number):
         raise StudioError(_l("This version does not exist."))
     importer.publish_version(version)
     return version
+
+
+def editors_of(course):
+    """The trainers who may change a course, by name."""
+    ids = [editor.user_id for editor in course.editors]
+    return db.session.scalars(db.select(User).where(User.id.in_(ids)).order_by(User.full_name)).all() if ids else []
+
+
+def add_editor(course, email):
+    """Let another trainer change this course."""
+    user = find_user_by_email(email)
+    if user is None or user.role != "trainer":
+        raise StudioError(_l("No trainer has the e-mail address %(email)s.", email=email))
+    if any(editor.user_id == user.id for editor in course.editors):
+        raise StudioError(_l("%(name)s can already edit this course.", name=user.full_name))
+    course.editors.append(CourseEditor(user_id=user.id))
+    db.session.flush()
+    return user
+
+
+def remove_editor(course, user_id):
+    """Stop a trainer from changing this course; the last one cannot be removed."""
+    editor = next((e for e in course.editors if e.user_id == user_id), None)
+    if editor is None:
+        raise StudioError(_l("This person is not a co-author of the course."))
+    if len(course.editors) == 1:
+        raise StudioError(_l("A course needs at least one trainer. Add another before removing this one."))
+    course.editors.remove(editor)
+    db.session.flush()
 
 
 def unpublish(course):

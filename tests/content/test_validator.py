@@ -95,6 +95,12 @@ def test_valid_package_has_no_problems(bare_app):
      "cyber-hygiene/01-passwords.md:5: links may only use http, https, mailto or tel addresses"),
     (packages.files(**{"01-passwords_dot_md": "---\ntitle: P\n---\n\n[x](../other/file.md)\n"}),
      "cyber-hygiene/01-passwords.md:5: the link to '../other/file.md' does not point to a lesson or quiz"),
+    (packages.files(**{"01-passwords_dot_md": "---\ntitle: P\n---\n\n!!! warning\n    Careful.\n"}),
+     "cyber-hygiene/01-passwords.md:5: give the box a title in quotes"),
+    (packages.files(**{"01-passwords_dot_md": '---\ntitle: P\n---\n\n<img alt="x" src="assets/card.svg">\n'}),
+     "cyber-hygiene/01-passwords.md:5: write links and images to lessons or assets in Markdown"),
+    (packages.files(**{"01-passwords_dot_md": '---\ntitle: P\n---\n\n<a href="02-phishing.md">Phishing</a>\n'}),
+     "cyber-hygiene/01-passwords.md:5: write links and images to lessons or assets in Markdown"),
     (packages.files(**{"01-passwords_dot_md": "---\ntitle: P\nauthor: me\n---\nText\n"}),
      "cyber-hygiene/01-passwords.md:3: unknown key 'author'"),
 ])

@@ -213,3 +213,20 @@ def test_studio_pages_use_few_queries(app, client, owned_course, path, limit):
     with count_queries(app.extensions["sqlalchemy"].engine) as counter:
         assert client.get(path).status_code == 200
     assert counter.count <= limit, counter.statements
+
+
+def test_co_authors_are_managed_by_email(client, owned_course, make_user, trainer):
+    """An editor adds another trainer by e-mail; non-trainers and the last editor are refused."""
+    colleague = make_user(role="trainer", email="colleague@hub.bg")
+    learner = make_user(email="learner@hub.bg")
+    page = "/trainer/courses/cyber-hygiene"
+    assert "can now edit this course" in client.get(
+        submit(client, page + "/editors", {"email": "Colleague@hub.bg "}, page=page).headers["Location"]
+    ).get_data(as_text=True)
+    response = submit(client, page + "/editors", {"email": learner.email}, page=page)
+    assert "No trainer has the e-mail address" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert {e.user_id for e in _course().editors} == {trainer.id, colleague.id}
+    submit(client, f"{page}/editors/{colleague.id}/remove", {}, page=page)
+    response = submit(client, f"{page}/editors/{trainer.id}/remove", {}, page=page)
+    assert "at least one trainer" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert {e.user_id for e in _course().editors} == {trainer.id}
