@@ -66,6 +66,7 @@ def register_extensions(app):
 
 def register_blueprints(app):
     """Mount each feature's blueprint."""
+    from app import quizzes  # noqa: F401  (registers the quiz file checker with the validator)
     from app.accounts import bp as accounts_bp
     from app.content import bp as content_bp
     from app.learning import bp as learning_bp
@@ -86,7 +87,9 @@ def register_commands(app):
     from app.accounts.cli import users_cli
     from app.content.cli import courses_cli
     from app.demo import demo_command
+    from app.quizzes.cli import quiz_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(courses_cli)
+    app.cli.add_command(quiz_cli)
     app.cli.add_command(demo_command)

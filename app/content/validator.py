@@ -27,6 +27,16 @@ ASSET_TYPES = {
 }
 
 
+# Checks of item kinds owned by higher packages (the quiz engine registers "quiz"):
+# checker(text) -> [(line, message)]. Content must not import them, so they register here.
+_ITEM_CHECKERS = {}
+
+
+def register_item_checker(kind, checker):
+    """Let a higher package check the files of one item kind (e.g. quizzes)."""
+    _ITEM_CHECKERS[kind] = checker
+
+
 @dataclass
 class ParsedItem:
     """A lesson or quiz file with its parsed front matter and normalised text."""
@@ -166,7 +176,10 @@ def _parse_items(parsed, texts):
             report(1, _l("the slug '%(slug)s' is also used by %(other)s", slug=item.slug, other=slugs[item.slug]))
         numbers.setdefault(match["number"], path)
         slugs.setdefault(item.slug, path)
-        if not item.front.error:
+        if kind in _ITEM_CHECKERS:
+            for line, message in _ITEM_CHECKERS[kind](text):
+                report(line, message)
+        elif not item.front.error:
             if kind == "lesson":
                 settings_checks.check_keys(item.front, settings_checks.LESSON_KEYS, (), report)
             settings_checks.check_item(item.front, report)

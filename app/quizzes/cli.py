@@ -1,0 +1,53 @@
+"""`flask quiz inspect`: print the questions of a .quiz.md, .gift or Aiken file as records."""
+
+import json
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+from flask_babel import force_locale
+
+from app.quizzes.format import parse_quiz
+
+quiz_cli = AppGroup("quiz", help="Inspect and convert quiz files.")
+
+
+def read_records(path):
+    """Records of a quiz file by its extension; raises click.ClickException listing path:line problems."""
+    data = Path(path).read_bytes()
+    if path.endswith(".quiz.md"):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise click.ClickException(f"{path}:1: the file is not UTF-8 text") from None
+        quiz = parse_quiz(text.replace("\r\n", "\n"))
+        if quiz.problems:
+            raise click.ClickException("\n".join(f"{path}:{line}: {message}" for line, message in quiz.problems))
+        return [question.record() for question in quiz.questions]
+    from app.quizzes import aiken, gift  # the interchange readers are only needed here
+
+    reader = gift.read_gift if path.endswith((".gift", ".txt")) and not path.endswith(".aiken.txt") \
+        else aiken.read_aiken
+    try:
+        return reader(data, path)
+    except (gift.GiftError, gift.GiftErrors, aiken.AikenError) as error:
+        raise click.ClickException(str(error)) from None
+
+
+@quiz_cli.command("inspect")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help='Print {"questions": [...]} as JSON.')
+@click.option("--lang", type=click.Choice(["bg", "en"]), default="en", help="Language of error messages.")
+def inspect_command(path, as_json, lang):
+    """Show how a quiz file is read (exit 1 with path:line: message on errors)."""
+    with force_locale(lang):
+        try:
+            records = read_records(path)
+        except click.ClickException as error:
+            click.echo(error.message, err=True)
+            raise click.exceptions.Exit(1) from None
+    if as_json:
+        click.echo(json.dumps({"questions": records}, ensure_ascii=False, indent=2))
+        return
+    for number, record in enumerate(records, 1):
+        click.echo(f"{number}. [{record['qtype']}] {record.get('name', '')}")
