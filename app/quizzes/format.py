@@ -12,6 +12,7 @@ from app.quizzes.syntax import split_questions
 
 QUIZ_KEYS = {"title", "pass_mark", "attempts", "time_limit", "shuffle", "draw", "review"}
 REVIEW_LEVELS = ("full", "answers", "score")
+FLAGS = {"case-sensitive"}
 POINTS = re.compile(r"^points=(?P<value>\d+(?:\.\d+)?)$")
 
 
@@ -113,7 +114,7 @@ def _question(raw, report):
         match = POINTS.match(token)
         if match:
             points = float(match["value"])
-        elif not registry.get(token) and token != "case-sensitive":
+        elif not registry.get(token) and token not in FLAGS:
             report(raw.line, _l("unknown question option '%(option)s'; use a type such as {multiple}, "
                                 "{points=2} or {case-sensitive}", option=token))
     if len(types) > 1:

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from app.content import exporter, importer, validator
 from app.accounts.models import User, find_user_by_email
+from app.content import exporter, importer, validator
 from app.content.models import Course, CourseEditor, CourseVersion
 from app.content.package import Package, read_zip
 from app.content.rendering import render_markdown
