@@ -66,10 +66,10 @@ def register_extensions(app):
 
 def register_blueprints(app):
     """Mount each feature's blueprint."""
-    from app import quizzes  # noqa: F401  (registers the quiz file checker with the validator)
     from app.accounts import bp as accounts_bp
     from app.content import bp as content_bp
     from app.learning import bp as learning_bp
+    from app.quizzes import bp as quizzes_bp
     from app.pages import bp as pages_bp
     from app.staff import bp as staff_bp
     from app.studio import bp as studio_bp
@@ -78,6 +78,7 @@ def register_blueprints(app):
     app.register_blueprint(accounts_bp)
     app.register_blueprint(content_bp)
     app.register_blueprint(learning_bp)
+    app.register_blueprint(quizzes_bp)
     app.register_blueprint(studio_bp)
     app.register_blueprint(staff_bp)
 

@@ -8,7 +8,7 @@ from app.content import validator
 from app.content.models import Asset, AssetBlob, Course, CourseEditor, CourseItem, CourseVersion
 from app.content.problems import ValidationFailed
 from app.content.rendering import LinkResolver, render_markdown
-from app.content.signals import version_published
+from app.content.signals import version_created, version_published
 from app.extensions import db
 from app.links import site_path
 from app.timeutil import utcnow
@@ -88,6 +88,7 @@ def _import_one(parsed, draft, user):
     if user is not None and user.role == "trainer" and user.id not in {e.user_id for e in course.editors}:
         course.editors.append(CourseEditor(user_id=user.id))
     version = _build_version(course, parsed, digest, (latest.number + 1) if latest else 1, user)
+    version_created.send(version, version=version, parsed=parsed)
     if not draft:
         publish_version(version)
     return ImportResult(parsed.slug, "created" if version.number == 1 else "new version", version.number, not draft)

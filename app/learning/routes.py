@@ -129,6 +129,8 @@ def complete(slug, lesson):
     following = items[index + 1] if index + 1 < len(items) else None
     if following is not None and following.kind == "lesson":
         return redirect(url_for("learning.lesson", slug=slug, lesson=following.slug))
+    if following is not None:  # a quiz: its page belongs to the quiz engine, at the design's address
+        return redirect(url_for("learning.course", slug=slug) + f"/quiz/{following.slug}")
     return redirect(url_for("learning.course", slug=slug))
 
 

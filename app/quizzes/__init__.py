@@ -1,7 +1,11 @@
-"""Quizzes: the Markdown quiz format, question types and grading, GIFT and Aiken interchange."""
+"""Quizzes: the Markdown quiz format, question types and grading, attempts, GIFT and Aiken interchange."""
+
+from flask import Blueprint
 
 from app.content.validator import register_item_checker
 from app.quizzes.format import parse_quiz
+
+bp = Blueprint("quizzes", __name__, template_folder="templates")
 
 
 def _check_quiz_file(text):
@@ -9,3 +13,5 @@ def _check_quiz_file(text):
 
 
 register_item_checker("quiz", _check_quiz_file)
+
+from app.quizzes import building, results, routes  # noqa: E402,F401  (signal receivers and routes)
