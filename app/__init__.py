@@ -69,8 +69,8 @@ def register_blueprints(app):
     from app.accounts import bp as accounts_bp
     from app.content import bp as content_bp
     from app.learning import bp as learning_bp
-    from app.quizzes import bp as quizzes_bp
     from app.pages import bp as pages_bp
+    from app.quizzes import bp as quizzes_bp
     from app.staff import bp as staff_bp
     from app.studio import bp as studio_bp
 

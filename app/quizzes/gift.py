@@ -112,8 +112,8 @@ def shorten(text: str, ideal: int) -> str:
 
 
 def clean_name(name: str) -> str:
-    """A question name as Moodle stores it: tags removed, trimmed, at most 255 characters."""
-    name = TAG_HTML.sub("", name).strip(WHITESPACE)
+    """A question name as Moodle stores it: tags removed, one line, trimmed, at most 255 characters."""
+    name = TAG_HTML.sub("", name).replace("\r", "").replace("\n", " ").strip(WHITESPACE)
     return shorten(name, 251) if len(name) > 255 else name
 
 
@@ -259,7 +259,7 @@ def _match(answers: str, fmt: str) -> dict:
 
 def _truefalse(answers: str, fmt: str) -> dict:
     """True/false: 'TRUE#feedback if wrong#feedback if right'."""
-    bits = answers.split("#", 2) + ["", ""]
+    bits = [*answers.split("#", 2), "", ""]
     answer, _ = _formatted(bits[0].strip(WHITESPACE), fmt)
     wrong, right = (_formatted(bit.strip(WHITESPACE), fmt) for bit in bits[1:3])
     correct = answer in ("T", "TRUE")

@@ -32,6 +32,13 @@ def _attempt_or_404(attempt_id):
     return attempt
 
 
+def _after_grading(attempt):
+    """A passed attempt may complete the course."""
+    enrolment = learning.enrolment_of(current_user, attempt.quiz.version.course)
+    if attempt.passed and enrolment is not None and enrolment.state == "active":
+        learning.check_completion(enrolment)
+
+
 def _raw_answers(attempt, form):
     raw = {}
     for position, slot in enumerate(attempt.layout):
@@ -81,9 +88,7 @@ def start(slug, quiz_slug):
 def attempt(attempt_id):
     """The questions, with the answers saved so far."""
     attempt = _attempt_or_404(attempt_id)
-    if attempts.close_if_overdue(attempt):
-        db.session.commit()
-    if attempt.state != "in_progress":
+    if attempt.state != "in_progress" or attempts.overdue(attempt):
         return redirect(url_for("quizzes.review", attempt_id=attempt.id))
     return render_template("quizzes/attempt.html", attempt=attempt, quiz=attempt.quiz, form=AttemptForm())
 
@@ -96,11 +101,18 @@ def save(attempt_id):
     wants_json = request.headers.get("X-Requested-With") == "fetch"
     if not AttemptForm().validate_on_submit():
         return (jsonify(error="csrf"), 400) if wants_json else abort(400)
+    if attempts.close_if_overdue(attempt):
+        _after_grading(attempt)
+        db.session.commit()
+        message = _("The time is up. Your attempt was closed with the answers saved before.")
+        if wants_json:
+            return jsonify(error=message, closed=True), 409
+        flash(message, "info")
+        return redirect(url_for("quizzes.review", attempt_id=attempt.id))
     try:
         revision = attempts.save(attempt, _raw_answers(attempt, request.form), request.form.get("revision", type=int))
     except attempts.AttemptError as error:
         db.session.rollback()
-        db.session.commit()  # keep a time-out closure that happened during the check
         if wants_json:
             return jsonify(error=str(error.message), stale=isinstance(error, attempts.StaleAttempt)), 409
         flash(str(error.message), "error")
@@ -133,10 +145,8 @@ def submit(attempt_id):
     attempt = _attempt_or_404(attempt_id)
     if not AttemptForm().validate_on_submit():
         abort(400)
-    if attempts.finish(attempt):
-        enrolment = learning.enrolment_of(current_user, attempt.quiz.version.course)
-        if attempt.passed and enrolment is not None and enrolment.state == "active":
-            learning.check_completion(enrolment)
+    if attempts.close_if_overdue(attempt) or attempts.finish(attempt):
+        _after_grading(attempt)
     db.session.commit()
     return redirect(url_for("quizzes.review", attempt_id=attempt.id))
 
@@ -146,6 +156,9 @@ def submit(attempt_id):
 def review(attempt_id):
     """The result in plain words, and the answers as the quiz settings allow."""
     attempt = _attempt_or_404(attempt_id)
+    if attempts.close_if_overdue(attempt):  # the time ran out while the learner was away
+        _after_grading(attempt)
+        db.session.commit()
     if attempt.state == "in_progress":
         return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
     quiz = attempt.quiz
