@@ -51,3 +51,29 @@ def inspect_command(path, as_json, lang):
         return
     for number, record in enumerate(records, 1):
         click.echo(f"{number}. [{record['qtype']}] {record.get('name', '')}")
+
+
+@quiz_cli.command("convert")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.argument("target", type=click.Path(dir_okay=False))
+@click.option("--title", help="Title for a .quiz.md written from GIFT or Aiken (default: the file name).")
+def convert_command(source, target, title):
+    """Convert between .quiz.md, Moodle GIFT (.gift) and Aiken; the target's extension chooses the format."""
+    from app.quizzes.gift_writer import write_gift
+    from app.quizzes.markdown_writer import write_quiz_md
+
+    with force_locale("en"):
+        try:
+            records = read_records(source)
+        except click.ClickException as error:
+            click.echo(error.message, err=True)
+            raise click.exceptions.Exit(1) from None
+    if target.endswith(".quiz.md"):
+        text = write_quiz_md(records, title or Path(source).name.split(".")[0])
+    elif target.endswith(".gift"):
+        text = write_gift(records)
+    else:
+        raise click.ClickException("The target must end with .quiz.md or .gift.")
+    Path(target).write_text(text, encoding="utf-8")
+    questions = sum(1 for record in records if record.get("qtype") != "category")
+    click.echo(f"Wrote {questions} questions to {target}")
