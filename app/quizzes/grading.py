@@ -32,18 +32,42 @@ def clean_response(question, slot, value, max_text):
 
 def grade_attempt(attempt):
     """Score every position; essays wait for a trainer (None). Sets score, percent and passed."""
-    results, score, maximum = [], 0.0, 0.0
+    results = []
     for position, slot in enumerate(attempt.layout):
         question = attempt.quiz.questions[slot["q"]]
         kind = registry.get(question["type"])
         if not kind.scored:
-            results.append(None)
+            results.append(0.0)
+            continue
+        results.append(kind.grade(question["key"], attempt.answers.get(str(position))) if kind.gradable else None)
+    attempt.results = results
+    _totals(attempt)
+
+
+def _totals(attempt):
+    """Score, percent, pass state and whether essays still wait, from the per-position results."""
+    score = maximum = 0.0
+    waiting = False
+    for position, slot in enumerate(attempt.layout):
+        question = attempt.quiz.questions[slot["q"]]
+        if not registry.get(question["type"]).scored:
             continue
         maximum += question["points"]
-        fraction = kind.grade(question["key"], attempt.answers.get(str(position))) if kind.gradable else None
-        results.append(fraction)
+        fraction = attempt.results[position]
+        waiting = waiting or fraction is None
         score += (fraction or 0) * question["points"]
-    attempt.results = results
     attempt.score, attempt.max_score = round(score, 4), maximum
     attempt.percent = round(100 * score / maximum, 2) if maximum else 100.0
     attempt.passed = attempt.percent >= attempt.quiz.settings.get("pass_mark", 80)
+    attempt.needs_grading = waiting
+
+
+def grade_essays(attempt, marks, comments):
+    """Record a trainer's marks (points per essay position) and comments, then recompute the totals."""
+    results = list(attempt.results)
+    for position, points in marks.items():
+        question = attempt.quiz.questions[attempt.layout[position]["q"]]
+        results[position] = max(0.0, min(1.0, points / question["points"])) if question["points"] else 0.0
+    attempt.results = results
+    attempt.comments = {**(attempt.comments or {}), **{str(p): c for p, c in comments.items() if c}}
+    _totals(attempt)

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -49,6 +49,8 @@ class Attempt(db.Model):
     percent: Mapped[float | None]
     passed: Mapped[bool | None]
     results: Mapped[list | None] = mapped_column(JSON)  # per position: fraction earned (None = to grade)
+    comments: Mapped[dict | None] = mapped_column(JSON)  # position (str) -> a trainer's comment on an essay
+    needs_grading: Mapped[bool] = mapped_column(default=False, server_default=false(), index=True)
 
     quiz = relationship("Quiz", lazy="joined")
 

@@ -31,3 +31,14 @@ class ConfirmForm(FlaskForm):
 class AddEditorForm(FlaskForm):
     email = StringField(_l("E-mail address of the trainer"), filters=[lambda v: v.strip() if v else v],
                         validators=[DataRequired(_l("Enter the trainer's e-mail address.")), Length(max=254)])
+
+
+class QuestionBankForm(FlaskForm):
+    bank = FileField(
+        _l("Moodle question bank (GIFT or Aiken)"),
+        description=_l("A .gift or .txt file in GIFT format, or an Aiken file named .aiken.txt."),
+        validators=[FileRequired(_l("Choose a file to import.")),
+                    FileAllowed(["gift", "txt"], _l("The file must be a .gift or .txt file."))],
+    )
+    title = StringField(_l("Title of the new quiz"), filters=[lambda v: v.strip() if v else v],
+                        validators=[DataRequired(_l("Enter a title for the quiz.")), Length(max=300)])

@@ -4,10 +4,15 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.accounts.models import User
 from app.content import exporter
 from app.content.package import PackageError
 from app.content.problems import ValidationFailed
+from app.content.services import can_edit
 from app.extensions import db
+from app.quizzes import essays as essay_grading
+from app.quizzes import item_analysis
+from app.quizzes.models import Attempt
 from app.security import role_required
 from app.studio import bp, forms, services
 
@@ -66,7 +71,36 @@ def course(slug):
     versions = services.versions_of(course)
     return render_template("studio/course.html", course=course, versions=versions, latest=versions[0],
                            form=forms.ConfirmForm(), editors=services.editors_of(course),
-                           editor_form=forms.AddEditorForm())
+                           editor_form=forms.AddEditorForm(), bank_form=forms.QuestionBankForm())
+
+
+@bp.route("/courses/<slug>/question-bank", methods=["POST"])
+@role_required(*STUDIO_ROLES)
+def import_bank(slug):
+    """Import a GIFT or Aiken file as a new quiz of the course (a new draft version)."""
+    course = _course_or_404(slug)
+    form = forms.QuestionBankForm()
+    latest = services.versions_of(course)[0]
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        return redirect(url_for("studio.course", slug=slug))
+    try:
+        result = services.import_question_bank(current_user, course, latest, form.bank.data.filename or "bank.gift",
+                                               form.bank.data.read(), form.title.data)
+    except services.StudioError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("studio.course", slug=slug))
+    except ValidationFailed as failed:
+        db.session.rollback()
+        for problem in failed.problems[:20]:
+            flash(str(problem), "error")
+        return redirect(url_for("studio.course", slug=slug))
+    db.session.commit()
+    flash(_("The questions were added as a new quiz in draft version %(n)d.", n=result.version), "success")
+    return redirect(url_for("studio.course", slug=slug))
 
 
 @bp.route("/courses/<slug>/editors", methods=["POST"])
@@ -179,3 +213,57 @@ def download(slug, number):
     response = Response(exporter.export_to_zip(version), mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="{course.slug}-v{number}.zip"'
     return response
+
+
+@bp.route("/essays")
+@role_required(*STUDIO_ROLES)
+def essays():
+    """Essays waiting for a grade in this trainer's courses."""
+    return render_template("studio/essays.html", rows=essay_grading.queue(current_user))
+
+
+@bp.route("/essays/<int:attempt_id>", methods=["GET", "POST"])
+@role_required(*STUDIO_ROLES)
+def grade_essay(attempt_id):
+    """Grade the essays of one attempt with a comment; the score and pass state follow."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or not can_edit(current_user, attempt.quiz.version.course) or attempt.state == "in_progress":
+        abort(404)
+    form = forms.ConfirmForm()
+    if form.validate_on_submit():
+        positions = essay_grading.essay_positions(attempt)
+        marks = {p: request.form.get(f"points-{p}", "") for p in positions}
+        comments = {p: request.form.get(f"comment-{p}", "") for p in positions}
+        try:
+            essay_grading.record_marks(attempt, marks, comments)
+        except essay_grading.GradingError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("The grade is saved."), "success")
+            return redirect(url_for("studio.essays"))
+    return render_template("studio/grade_essay.html", attempt=attempt, form=form,
+                           positions=essay_grading.essay_positions(attempt),
+                           learner=db.session.get(User, attempt.user_id))
+
+
+@bp.route("/courses/<slug>/quizzes/<quiz_slug>/stats")
+@role_required(*STUDIO_ROLES)
+def quiz_stats(slug, quiz_slug):
+    """Item analysis: attempts, score distribution and per-question facility and discrimination."""
+    course = _course_or_404(slug)
+    versions = item_analysis.quiz_versions(course, quiz_slug)
+    quiz = next((q for q in versions if q.version.number == request.args.get("version", type=int)), None) \
+        or (versions[0] if versions else None)
+    if quiz is None:
+        abort(404)
+    first_only = request.args.get("attempts") == "first"
+    stats = item_analysis.analyse_quiz(quiz, first_only=first_only)
+    if request.args.get("format") == "csv":
+        response = Response(item_analysis.csv_text(quiz, stats), mimetype="text/csv")
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="{course.slug}-{quiz.slug}-v{quiz.version.number}-statistics.csv"')
+        return response
+    return render_template("studio/quiz_stats.html", course=course, quiz=quiz, versions=versions, stats=stats,
+                           bars=item_analysis.distribution_bars(stats), first_only=first_only)

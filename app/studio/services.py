@@ -1,5 +1,6 @@
 """Studio rules: which courses a trainer may change, uploads, in-browser edits and publishing."""
 
+import re
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -115,6 +116,27 @@ def preview(course, version, filename, text):
 def save_edit(user, course, version, filename, text):
     """Store the edit as a new draft version; raises ValidationFailed if the package breaks."""
     package = edited_package(course, version, filename, text)
+    [result] = importer.import_packages([package], draft=True, user=user)
+    return result
+
+
+def import_question_bank(user, course, version, filename, data, title):
+    """Add a Moodle GIFT or Aiken file to the course as a new quiz (a new draft version)."""
+    from app.quizzes import aiken, gift
+    from app.quizzes.markdown_writer import write_quiz_md
+
+    stem = re.sub(r"[^a-z0-9]+", "-", filename.rsplit("/", 1)[-1].lower().split(".")[0]).strip("-")[:60] or "quiz"
+    reader = aiken.read_aiken if filename.lower().endswith(".aiken.txt") else gift.read_gift
+    try:
+        records = reader(data, filename)
+    except (gift.GiftError, aiken.AikenError) as error:
+        raise StudioError(str(error)) from None
+    files = exporter.package_files(version)
+    number = max((item.position for item in version.items), default=0) + 1
+    if number > 99:
+        raise StudioError(_l("The course already has 99 lessons and quizzes."))
+    files[f"{number:02d}-{stem}.quiz.md"] = write_quiz_md(records, title or stem).encode("utf-8")
+    package = Package(name=course.slug, origin=course.slug, files=files)
     [result] = importer.import_packages([package], draft=True, user=user)
     return result
 

@@ -230,3 +230,27 @@ def test_co_authors_are_managed_by_email(client, owned_course, make_user, traine
     response = submit(client, f"{page}/editors/{trainer.id}/remove", {}, page=page)
     assert "at least one trainer" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert {e.user_id for e in _course().editors} == {trainer.id}
+
+
+def test_importing_a_gift_bank_adds_a_quiz_draft(client, owned_course):
+    """A Moodle GIFT file becomes a new quiz file in a draft version, graded the same way."""
+    gift = b"::Port:: Which port does HTTPS use? {=443 =%50%8443}\n\n::TF:: The sky is green. {F}\n"
+    token = csrf_token_from(client.get("/trainer/courses/cyber-hygiene").get_data(as_text=True))
+    response = client.post("/trainer/courses/cyber-hygiene/question-bank", content_type="multipart/form-data",
+                           data={"csrf_token": token, "title": "Moodle bank", "bank": (io.BytesIO(gift), "Bank 1.gift")})
+    assert response.status_code == 302
+    page = client.get("/trainer/courses/cyber-hygiene").get_data(as_text=True)
+    assert "new quiz in draft version 2" in page and "04-bank-1.quiz.md" in page
+    source = next(i.source for i in db.session.scalar(
+        db.select(CourseVersion).where(CourseVersion.number == 2)).items if i.filename == "04-bank-1.quiz.md")
+    assert "{short}" in source and "- {50%} 8443" in source and "{true-false}" in source
+
+
+def test_importing_a_broken_bank_explains_and_saves_nothing(client, owned_course):
+    """A GIFT file with an error shows path:line and creates no version."""
+    token = csrf_token_from(client.get("/trainer/courses/cyber-hygiene").get_data(as_text=True))
+    response = client.post("/trainer/courses/cyber-hygiene/question-bank", content_type="multipart/form-data",
+                           data={"csrf_token": token, "title": "Bad", "bank": (io.BytesIO(b"Question {=a ~b"), "x.gift")})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "x.gift:1:" in page
+    assert db.session.scalar(db.select(db.func.count(CourseVersion.id))) == 1
