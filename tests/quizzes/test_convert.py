@@ -49,6 +49,8 @@ def test_gift_to_quiz_markdown_keeps_the_meaning(bare_app, path):
         return
     assert [str(p) for p in quiz.problems] == []
     assert [_meaning(q.record()) for q in quiz.questions] == [_meaning(r) for r in records]
+    again = read_gift(write_gift([q.record() for q in quiz.questions]))  # and back to GIFT
+    assert [_meaning(r) for r in again] == [_meaning(r) for r in records]
 
 
 def test_quiz_markdown_to_gift_and_back(bare_app):

@@ -237,7 +237,8 @@ def test_importing_a_gift_bank_adds_a_quiz_draft(client, owned_course):
     gift = b"::Port:: Which port does HTTPS use? {=443 =%50%8443}\n\n::TF:: The sky is green. {F}\n"
     token = csrf_token_from(client.get("/trainer/courses/cyber-hygiene").get_data(as_text=True))
     response = client.post("/trainer/courses/cyber-hygiene/question-bank", content_type="multipart/form-data",
-                           data={"csrf_token": token, "title": "Moodle bank", "bank": (io.BytesIO(gift), "Bank 1.gift")})
+                           data={"csrf_token": token, "title": "Moodle bank",
+                                 "bank": (io.BytesIO(gift), "Bank 1.gift")})
     assert response.status_code == 302
     page = client.get("/trainer/courses/cyber-hygiene").get_data(as_text=True)
     assert "new quiz in draft version 2" in page and "04-bank-1.quiz.md" in page
@@ -250,7 +251,8 @@ def test_importing_a_broken_bank_explains_and_saves_nothing(client, owned_course
     """A GIFT file with an error shows path:line and creates no version."""
     token = csrf_token_from(client.get("/trainer/courses/cyber-hygiene").get_data(as_text=True))
     response = client.post("/trainer/courses/cyber-hygiene/question-bank", content_type="multipart/form-data",
-                           data={"csrf_token": token, "title": "Bad", "bank": (io.BytesIO(b"Question {=a ~b"), "x.gift")})
+                           data={"csrf_token": token, "title": "Bad",
+                                 "bank": (io.BytesIO(b"Question {=a ~b"), "x.gift")})
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "x.gift:1:" in page
     assert db.session.scalar(db.select(db.func.count(CourseVersion.id))) == 1
