@@ -304,3 +304,29 @@ def test_returning_after_the_time_ran_out_shows_the_result(client, course, learn
     assert response.headers["Location"].endswith(f"{page}/review")
     review = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "You passed." in review and "The time ran out" in review
+
+
+def test_answers_posted_to_a_finished_attempt_change_nothing(client, course, learner):
+    """After submission, saving (with any revision) is refused and the graded answers stay."""
+    attempt_id = _start(client)
+    _save_and_submit(client, attempt_id, _answers(attempt_id))
+    before = db.session.get(Attempt, attempt_id).answers
+    page = f"/attempts/{attempt_id}"
+    for revision in ("0", "1", "2"):
+        response = submit(client, f"{page}/save", {**_answers(attempt_id, right=False), "revision": revision},
+                          page="/account/profile", headers={"X-Requested-With": "fetch"})
+        assert response.status_code == 409
+    db.session.expire_all()
+    attempt = db.session.get(Attempt, attempt_id)
+    assert attempt.answers == before and attempt.passed
+
+
+def test_numeric_answers_are_shown_as_written(client, app, tmp_path, learner):
+    """The review shows 72, not 72.0."""
+    quiz = "---\ntitle: N\n---\n\n## Hours to notify? {numeric}\n- 72\n"
+    files = packages.files(**{"03-check_dot_quiz_dot_md": quiz})
+    importer.import_packages([read_folder(packages.write_folder(tmp_path, contents=files))])
+    db.session.commit()
+    attempt_id = _start(client)
+    review = client.get(_save_and_submit(client, attempt_id, {"q0": "72,0"}).headers["Location"]).get_data(as_text=True)
+    assert "Accepted answers: 72<" in review and "You passed." in review
