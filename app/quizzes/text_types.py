@@ -22,8 +22,19 @@ def normalise(text, case_sensitive=False):
     return text if case_sensitive else text.casefold()
 
 
+class _AcceptedAnswers(QuestionType):
+    """Types graded by the first accepted answer that matches: the best listed credit wins in order."""
+
+    def matching_answer(self, key, response):
+        raise NotImplementedError
+
+    def grade(self, key, response):
+        answer = self.matching_answer(key, response)
+        return self.clamp(answer["fraction"]) if answer else 0.0
+
+
 @register
-class ShortAnswer(QuestionType):
+class ShortAnswer(_AcceptedAnswers):
     keywords = ("short",)
     qtype = "shortanswer"
 
@@ -51,17 +62,13 @@ class ShortAnswer(QuestionType):
                 return answer
         return None
 
-    def grade(self, key, response):
-        answer = self.matching_answer(key, response)
-        return self.clamp(answer["fraction"]) if answer else 0.0
-
     def record(self, key):
         return {"answers": [{"text": a["text"], "fraction": a["fraction"], "feedback": a["feedback"]}
                             for a in key["answers"]]}
 
 
 @register
-class Numeric(QuestionType):
+class Numeric(_AcceptedAnswers):
     keywords = ("numeric",)
     qtype = "numerical"
 
@@ -93,10 +100,6 @@ class Numeric(QuestionType):
         except (TypeError, ValueError):
             return None
         return next((a for a in key["answers"] if abs(given - a["answer"]) <= a["tolerance"] + 1e-9), None)
-
-    def grade(self, key, response):
-        answer = self.matching_answer(key, response)
-        return self.clamp(answer["fraction"]) if answer else 0.0
 
     def record(self, key):
         return {"answers": [dict(a) for a in key["answers"]]}
