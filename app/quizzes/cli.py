@@ -71,7 +71,10 @@ def convert_command(source, target, title):
     if target.endswith(".quiz.md"):
         text = write_quiz_md(records, title or Path(source).name.split(".")[0])
     elif target.endswith(".gift"):
-        text = write_gift(records)
+        try:
+            text = write_gift(records)
+        except ValueError as error:  # text GIFT cannot hold, e.g. "->" in a short answer
+            raise click.ClickException(f"{source}: cannot be written as GIFT: {error}") from None
     else:
         raise click.ClickException("The target must end with .quiz.md or .gift.")
     Path(target).write_text(text, encoding="utf-8")

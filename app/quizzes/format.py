@@ -128,8 +128,10 @@ def _question(raw, report):
     key = kind.parse(raw, report)
     if key is None:
         return None
-    if points is None:
-        points = 1.0 if kind.scored else 0.0
+    if not kind.scored:
+        points = 0.0  # a description never counts, whatever it says
+    elif points is None:
+        points = 1.0
     elif points <= 0 or points > 100:
         report(raw.line, _l("points must be more than 0 and at most 100"))
     return Question(raw.line, types[0] if types else "single", raw.text.strip(), raw.body_text, points, key,

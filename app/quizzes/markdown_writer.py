@@ -21,6 +21,9 @@ def _heading(record, options):
     title = text if single_line and text else str(record.get("name") or text or "?")
     suffix = f" {{{', '.join(options)}}}" if options else ""
     body = "" if single_line and text else str(record.get("questiontext", "")).strip()
+    heading_text = " ".join(title.split())
+    if body and " ".join(body.split("\n\n", 1)[0].split()) == heading_text:
+        body = body.split("\n\n", 1)[1].strip() if "\n\n" in body else ""  # our own heading + body form
     return [f"## {' '.join(title.split())}{suffix}", *(["", *body.splitlines(), ""] if body else [])]
 
 

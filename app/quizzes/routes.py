@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from app.content import services as content
 from app.extensions import db
 from app.learning import services as learning
-from app.quizzes import attempts, bp
+from app.quizzes import attempts, bp, registry
 from app.quizzes.forms import AttemptForm
 
 
@@ -163,4 +163,18 @@ def review(attempt_id):
         return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
     quiz = attempt.quiz
     return render_template("quizzes/review.html", attempt=attempt, quiz=quiz, course=quiz.version.course,
-                           level=quiz.settings.get("review", "full"))
+                           level=quiz.settings.get("review", "full"), answer_feedback=_answer_feedback(attempt))
+
+
+def _answer_feedback(attempt):
+    """For short and numeric answers: the feedback of the accepted answer the learner's text matched."""
+    feedback = {}
+    for position, slot in enumerate(attempt.layout):
+        question = attempt.quiz.questions[slot["q"]]
+        if question["type"] not in ("short", "numeric"):
+            continue
+        kind = registry.get(question["type"])
+        matched = kind.matching_answer(question["key"], attempt.answers.get(str(position)))
+        if matched is not None:
+            feedback[position] = question["display"]["feedback"][question["key"]["answers"].index(matched)]
+    return feedback

@@ -49,7 +49,7 @@ class ShortAnswer(_AcceptedAnswers):
                 report(answer.line, _l("an accepted answer cannot be empty"))
             answers.append({"text": text.strip(), "fraction": 1.0 if weight is None else weight,
                             "feedback": answer.feedback_text})
-        return {"answers": answers, "case_sensitive": "case-sensitive" in raw.options.split()}
+        return {"answers": answers, "case_sensitive": "case-sensitive" in re.split(r"[\s,]+", raw.options)}
 
     def matching_answer(self, key, response):
         """The first accepted answer that matches the response ('*' matches any text), or None."""

@@ -330,3 +330,14 @@ def test_numeric_answers_are_shown_as_written(client, app, tmp_path, learner):
     attempt_id = _start(client)
     review = client.get(_save_and_submit(client, attempt_id, {"q0": "72,0"}).headers["Location"]).get_data(as_text=True)
     assert "Accepted answers: 72<" in review and "You passed." in review
+
+
+def test_short_answer_feedback_is_shown_in_the_review(client, app, tmp_path, learner):
+    """The feedback written under an accepted short answer appears when the learner gave it."""
+    quiz = "---\ntitle: S\n---\n\n## Port? {short}\n- 443\n    > Yes: HTTPS listens on 443.\n"
+    importer.import_packages([read_folder(packages.write_folder(
+        tmp_path, contents=packages.files(**{"03-check_dot_quiz_dot_md": quiz})))])
+    db.session.commit()
+    attempt_id = _start(client)
+    review = client.get(_save_and_submit(client, attempt_id, {"q0": "443"}).headers["Location"]).get_data(as_text=True)
+    assert "Yes: HTTPS listens on 443." in review

@@ -154,3 +154,35 @@ def test_cli_inspect_prints_records_and_errors(app, runner, tmp_path):
     bad.write_text(HEAD + "## Q\n- [x] a\n")
     result = runner.invoke(args=["quiz", "inspect", str(bad)])
     assert result.exit_code == 1 and f"{bad}:9: a choice question needs at least two choices" in result.output
+
+
+def test_case_sensitive_flag_works_with_commas(bare_app):
+    """{case-sensitive, short} and {short,case-sensitive} both make capitals count."""
+    for options in ("case-sensitive, short", "short,case-sensitive"):
+        question = parse_quiz(HEAD + f"## Q {{{options}}}\n- NIS2\n").questions[0]
+        assert question.kind.grade(question.key, "nis2") == 0
+
+
+def test_description_never_has_points(bare_app):
+    """A description with points=… still counts for nothing, so draw and scores ignore it."""
+    quiz = parse_quiz(HEAD + "## Intro {description, points=5}\n\nRead.\n\n## Q\n- [x] a\n- [ ] b\n")
+    assert quiz.questions[0].points == 0
+
+
+def test_quiz_to_gift_to_quiz_does_not_repeat_the_heading(bare_app):
+    """Round-tripping a question with a body keeps the heading once."""
+    from app.quizzes.gift import read_gift
+    from app.quizzes.gift_writer import write_gift
+    from app.quizzes.markdown_writer import write_quiz_md
+
+    text = HEAD + "## Is this mail genuine? {true-false}\n\nDear user, confirm your password.\n\n- [ ] True\n- [x] False\n"
+    again = write_quiz_md(read_gift(write_gift([q.record() for q in parse_quiz(text).questions])), "T")
+    assert again.count("Is this mail genuine?") == 1 and "Dear user" in again
+
+
+def test_cli_convert_reports_what_gift_cannot_hold(app, runner, tmp_path):
+    """A quiz GIFT cannot express gives a clear message and exit 1, not a traceback."""
+    source = tmp_path / "x.quiz.md"
+    source.write_text(HEAD + "## Q {short}\n- a -> b\n")
+    result = runner.invoke(args=["quiz", "convert", str(source), str(tmp_path / "x.gift")])
+    assert result.exit_code == 1 and "cannot be written as GIFT" in result.output and "Traceback" not in result.output
