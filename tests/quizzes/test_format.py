@@ -175,7 +175,8 @@ def test_quiz_to_gift_to_quiz_does_not_repeat_the_heading(bare_app):
     from app.quizzes.gift_writer import write_gift
     from app.quizzes.markdown_writer import write_quiz_md
 
-    text = HEAD + "## Is this mail genuine? {true-false}\n\nDear user, confirm your password.\n\n- [ ] True\n- [x] False\n"
+    text = (HEAD + "## Is this mail genuine? {true-false}\n\nDear user, confirm your password.\n\n"
+            "- [ ] True\n- [x] False\n")
     again = write_quiz_md(read_gift(write_gift([q.record() for q in parse_quiz(text).questions])), "T")
     assert again.count("Is this mail genuine?") == 1 and "Dear user" in again
 
