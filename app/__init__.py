@@ -67,6 +67,7 @@ def register_extensions(app):
 def register_blueprints(app):
     """Mount each feature's blueprint."""
     from app.accounts import bp as accounts_bp
+    from app.certificates import bp as certificates_bp
     from app.content import bp as content_bp
     from app.learning import bp as learning_bp
     from app.pages import bp as pages_bp
@@ -79,6 +80,7 @@ def register_blueprints(app):
     app.register_blueprint(content_bp)
     app.register_blueprint(learning_bp)
     app.register_blueprint(quizzes_bp)
+    app.register_blueprint(certificates_bp)
     app.register_blueprint(studio_bp)
     app.register_blueprint(staff_bp)
 

@@ -4,8 +4,8 @@
 #   tools/system-packages.sh test   what `make test` needs as well (PostgreSQL server binaries)
 set -euo pipefail
 
-need_run=()          # nothing beyond Python yet; WeasyPrint's Pango joins here
-need_test=(postgresql)
+need_run=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)  # WeasyPrint renders certificates with Pango
+need_test=(postgresql poppler-utils)
 
 case "${1:-run}" in
   run) wanted=("${need_run[@]}") ;;
