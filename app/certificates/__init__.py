@@ -4,4 +4,10 @@ from flask import Blueprint
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
 
-from app.certificates import routes, services  # noqa: E402,F401  (routes and the completion receiver)
+from app.certificates import codes, dashboard, routes, services  # noqa: E402,F401  (routes, receivers)
+
+
+@bp.app_template_filter("certificate_code")
+def _certificate_code(code):
+    """Show a stored code in its printed, grouped form."""
+    return codes.formatted(code)

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from app.content import services as content
 from app.extensions import db
-from app.learning import bp, services
+from app.learning import bp, dashboard_extras, services
 from app.learning.forms import ActionForm
 from app.learning.models import Completion, Enrolment
 from app.learning.progress import progress_for
@@ -161,4 +161,5 @@ def dashboard():
     ).all()
     recommended = services.recommended_courses(current_user, str(get_locale()))
     return render_template("learning/dashboard.html", in_progress=in_progress, progress=progress,
-                           completions=completions, recommended=recommended)
+                           completions=completions, recommended=recommended,
+                           **dashboard_extras.context_for(current_user))

@@ -176,3 +176,33 @@ def test_verify_page_uses_few_queries(app, client, tmp_path, make_user):
     with count_queries(app.extensions["sqlalchemy"].engine) as counter:
         client.get(f"/verify/{certificate.code}")
     assert counter.count <= 2, counter.statements
+
+
+def test_cli_issue_revoke_and_reminders(app, runner, client, tmp_path, learner, outbox):
+    """`flask certificates issue|revoke|send-expiry-notices` work and explain mistakes."""
+    _course(tmp_path, certificate="  issue: staff\n  valid_months: 1\n")
+    _complete(client)
+    result = runner.invoke(args=["certificates", "issue", "--email", learner.email, "--course", "cyber-hygiene"])
+    assert result.exit_code == 0, result.output
+    code = result.output.split()[1]
+    assert runner.invoke(args=["certificates", "issue", "--email", "x@y.bg", "--course", "nope"]).exit_code == 1
+    result = runner.invoke(args=["certificates", "send-expiry-notices"])
+    assert "Sent 1 reminder(s)." in result.output and len(outbox) == 1
+    assert "Cyber hygiene" in outbox[0].get_body(preferencelist=("plain",)).get_content()
+    assert "Sent 0 reminder(s)." in runner.invoke(args=["certificates", "send-expiry-notices"]).output
+    assert runner.invoke(args=["certificates", "revoke", code, "--reason", " "]).exit_code == 1
+    assert runner.invoke(args=["certificates", "revoke", code.lower(), "--reason", "Fraud"]).exit_code == 0
+    assert services.find(code).state == "revoked"
+
+
+def test_dashboard_lists_certificates_and_what_to_renew(app, client, tmp_path, learner):
+    """The learner sees their certificate with its code and a link, and is warned when it expires soon."""
+    _course(tmp_path)
+    _complete(client)
+    certificate = db.session.scalar(db.select(Certificate))
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "My certificates" in page and codes.formatted(certificate.code) in page
+    assert "Certificates to renew" not in page
+    certificate.valid_until = date.today() + timedelta(days=10)
+    db.session.commit()
+    assert "Certificates to renew" in client.get("/dashboard").get_data(as_text=True)

@@ -1,0 +1,70 @@
+"""`flask certificates ...`: thin wrappers over the certificate services."""
+
+import click
+from flask.cli import AppGroup
+from flask_babel import lazy_gettext as _l
+
+from app import mail
+from app.accounts.models import User, find_user_by_email
+from app.certificates import codes, services
+from app.content.models import Course
+from app.extensions import db
+from app.learning.models import Completion
+from app.links import external_url
+from app.timeutil import utcnow
+
+certificates_cli = AppGroup("certificates", help="Issue, revoke and remind about certificates.")
+
+
+@certificates_cli.command("issue")
+@click.option("--email", required=True, help="The learner's e-mail address.")
+@click.option("--course", "slug", required=True, help="The course slug.")
+@click.option("--reason", default="issued from the command line", show_default=True)
+def issue_command(email, slug, reason):
+    """Issue (or re-issue) a certificate for a learner's completion of a course."""
+    user = find_user_by_email(email)
+    course = db.session.scalar(db.select(Course).where(Course.slug == slug))
+    if user is None or course is None:
+        raise click.ClickException("Unknown e-mail address or course slug.")
+    completion = db.session.scalar(db.select(Completion).where(
+        Completion.user_id == user.id, Completion.course_id == course.id).order_by(Completion.completed_at.desc()))
+    if completion is None:
+        raise click.ClickException(f"{email} has not completed {slug}.")
+    try:
+        certificate = services.issue(user, course, completion.version, completion.completed_at.date(),
+                                     reason=reason)
+    except services.CertificateError as error:
+        raise click.ClickException(str(error.message)) from None
+    db.session.commit()
+    click.echo(f"Issued {codes.formatted(certificate.code)} to {user.email} for {slug}.")
+
+
+@certificates_cli.command("revoke")
+@click.argument("code")
+@click.option("--reason", required=True, help="Shown to everyone who verifies the certificate.")
+def revoke_command(code, reason):
+    """Revoke a certificate with a reason."""
+    certificate = services.find(code)
+    if certificate is None:
+        raise click.ClickException("No certificate has this code.")
+    try:
+        services.revoke(certificate, reason)
+    except services.CertificateError as error:
+        raise click.ClickException(str(error.message)) from None
+    db.session.commit()
+    click.echo(f"Revoked {codes.formatted(certificate.code)}.")
+
+
+@certificates_cli.command("send-expiry-notices")
+def send_expiry_notices_command():
+    """E-mail holders whose certificate expires within 30 days (run daily, e.g. from cron)."""
+    sent = 0
+    for certificate in services.expiring():
+        user = db.session.get(User, certificate.user_id)
+        course = db.session.get(Course, certificate.course_id)
+        mail.send_template(user, "certificate_expiry", _l("Your certificate expires soon"), certificate=certificate,
+                           course_url=external_url("learning.course", slug=course.slug))
+        certificate.expiry_notice_sent_at = utcnow()
+        db.session.commit()  # one by one: a failing mail server never resends the ones already sent
+        sent += 1
+    click.echo(f"Sent {sent} reminder(s).")
