@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from app.accounts.models import User
+from app.accounts.models import User, find_user_by_email
 from app.certificates import codes
 from app.certificates.models import Certificate
 from app.content.models import Course, CourseVersion
@@ -109,6 +109,20 @@ def issue_from_completion(completion, issued_by=None):
     version = db.session.get(CourseVersion, completion.version_id)
     return issue(user, course, version, completion.completed_at.date(), issued_by=issued_by,
                  reason="review queue" if issued_by else None)
+
+
+def issue_by_hand(email, course_slug, reason, staff):
+    """Staff issue (or re-issue) for a learner's latest completion of a course, with a reason."""
+    user = find_user_by_email(email)
+    course = db.session.scalar(db.select(Course).where(Course.slug == course_slug.strip()))
+    if user is None or course is None:
+        raise CertificateError(_l("No learner with this e-mail address, or no course with this slug."))
+    completion = db.session.scalar(db.select(Completion).where(
+        Completion.user_id == user.id, Completion.course_id == course.id).order_by(Completion.completed_at.desc()))
+    if completion is None:
+        raise CertificateError(_l("This learner has not completed the course."))
+    version = db.session.get(CourseVersion, completion.version_id)
+    return issue(user, course, version, completion.completed_at.date(), issued_by=staff, reason=reason)
 
 
 def of_user(user_id):

@@ -1,13 +1,18 @@
-"""Site settings (admins only)."""
+"""Staff pages: the certificate review queue, manual issue and revocation; site settings (admins)."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
 
 from app.accounts.forms import RegistrationModeForm
 from app.accounts.settings import registration_mode, set_registration_mode
+from app.certificates import codes
+from app.certificates import services as cert_services
 from app.extensions import db
 from app.security import role_required
 from app.staff import bp
+from app.staff.forms import ConfirmForm, ManualIssueForm, RevokeForm
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -21,3 +26,65 @@ def settings():
         flash(_("The settings have been saved."), "success")
         return redirect(url_for("staff.settings"))
     return render_template("staff/settings.html", form=form)
+
+
+@bp.route("/certificates", methods=["GET", "POST"])
+@role_required("staff")
+def certificates():
+    """The review queue: completed learners waiting for a certificate; issue one, several or all."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        chosen = {int(value) for value in request.form.getlist("completion") if value.isdigit()}
+        waiting = {completion.id: completion for completion, _user, _version in cert_services.awaiting_staff()}
+        if request.form.get("action") == "all":
+            chosen = set(waiting)
+        issued = 0
+        for completion_id in sorted(chosen & set(waiting)):
+            cert_services.issue_from_completion(waiting[completion_id], issued_by=current_user)
+            issued += 1
+        db.session.commit()
+        flash(ngettext("%(num)d certificate issued.", "%(num)d certificates issued.", issued), "success")
+        return redirect(url_for("staff.certificates"))
+    return render_template("staff/certificates.html", rows=cert_services.awaiting_staff(), form=form,
+                           revoke_form=RevokeForm(), issue_form=ManualIssueForm())
+
+
+@bp.route("/certificates/revoke", methods=["POST"])
+@role_required("staff")
+def revoke_certificate():
+    """Revoke by code with a reason that verifiers will see."""
+    form = RevokeForm()
+    if form.validate_on_submit():
+        certificate = cert_services.find(form.code.data)
+        try:
+            if certificate is None:
+                raise cert_services.CertificateError(_("No certificate has this code."))
+            cert_services.revoke(certificate, form.reason.data)
+        except cert_services.CertificateError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("The certificate is revoked."), "success")
+    else:
+        flash(_("Enter the code and the reason."), "error")
+    return redirect(url_for("staff.certificates"))
+
+
+@bp.route("/certificates/issue", methods=["POST"])
+@role_required("staff")
+def issue_certificate():
+    """Issue or re-issue by hand for a learner's completion, with a recorded reason."""
+    form = ManualIssueForm()
+    if not form.validate_on_submit():
+        flash(_("Enter the learner's e-mail, the course and the reason."), "error")
+        return redirect(url_for("staff.certificates"))
+    try:
+        certificate = cert_services.issue_by_hand(form.email.data, form.course.data, form.reason.data, current_user)
+    except cert_services.CertificateError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("Certificate %(code)s issued.", code=codes.formatted(certificate.code)), "success")
+    return redirect(url_for("staff.certificates"))
