@@ -1,12 +1,15 @@
 """`flask certificates ...`: thin wrappers over the certificate services."""
 
+import json
+from pathlib import Path
+
 import click
 from flask.cli import AppGroup
 from flask_babel import lazy_gettext as _l
 
 from app import mail
 from app.accounts.models import User, find_user_by_email
-from app.certificates import codes, services
+from app.certificates import badges, codes, credentials, keys, services
 from app.content.models import Course
 from app.extensions import db
 from app.learning.models import Completion
@@ -68,3 +71,33 @@ def send_expiry_notices_command():
         db.session.commit()  # one by one: a failing mail server never resends the ones already sent
         sent += 1
     click.echo(f"Sent {sent} reminder(s).")
+
+
+@certificates_cli.command("verify-credential")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def verify_credential_command(path):
+    """Check an Open Badges 3.0 credential file: schema, signature, dates and our revocation list."""
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise click.ClickException(f"{path}: not a JSON file ({error})") from None
+    result = credentials.verify(document, badges.resolve_key_offline)
+    status = document.get("credentialStatus") or {}
+    ours = status.get("statusListCredential") == badges.external_url("certificates.status_list")
+    if result.ok and ours and badges.is_revoked_in_list(badges.status_list_credential(),
+                                                        int(status["statusListIndex"])):
+        result = credentials.VerificationResult(False, "revoked")
+    if not result.ok:
+        click.echo(f"{path}: NOT valid: {result.reason}", err=True)
+        raise click.exceptions.Exit(1)
+    methods = [p.get("verificationMethod", "") for p in (document["proof"] if isinstance(document["proof"], list)
+                                                         else [document["proof"]]) if isinstance(p, dict)]
+    note = "" if all(badges.is_ours(m) or m.startswith("did:key:") for m in methods) else \
+        " (signature checked with the key named in the proof; the issuer's profile was not fetched)"
+    click.echo(f"{path}: valid{note}")
+
+
+@certificates_cli.command("rotate-key")
+def rotate_key_command():
+    """Start signing with a new key; old keys stay published so existing credentials still verify."""
+    click.echo(f"Now signing with key {keys.rotate()}.")

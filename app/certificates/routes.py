@@ -1,10 +1,12 @@
-"""Public verification of certificates: a page for people, JSON for machines."""
+"""Verification for anyone (a page, JSON, the issuer profile, the revocation list); files for holders."""
 
+import json
 from datetime import date
 
-from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
-from app.certificates import bp, codes, services
+from app.certificates import badges, bp, codes, services
 from app.extensions import limiter
 
 
@@ -56,5 +58,44 @@ def api_status(code):
         payload.update(revoked_on=certificate.revoked_at.date().isoformat(),
                        revocation_reason=certificate.revoked_reason)
     response = jsonify(payload)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.route("/issuer")
+def issuer():
+    """The issuer Profile with its public keys, for anyone checking a credential file."""
+    return _json(badges.issuer_profile())
+
+
+@bp.route("/credentials/status-list")
+def status_list():
+    """The signed revocation list: the bit of a revoked certificate is set."""
+    response = _json(badges.status_list_credential())
+    response.cache_control.max_age = 300
+    return response
+
+
+@bp.route("/certificates/<code>/credential.json")
+@login_required
+def credential(code):
+    """The holder's Open Badges 3.0 credential (the holder and staff only)."""
+    certificate = _own_certificate(code)
+    response = _json(badges.signed(certificate))
+    response.headers["Content-Disposition"] = f'attachment; filename="{certificate.code}-credential.json"'
+    return response
+
+
+def _own_certificate(code):
+    """The certificate if it belongs to the signed-in learner (or they are staff); 404 otherwise."""
+    certificate = services.find(code)
+    if certificate is None or not (certificate.user_id == current_user.id or current_user.has_role("staff")):
+        abort(404)
+    return certificate
+
+
+def _json(document):
+    response = current_app.response_class(json.dumps(document, ensure_ascii=False, indent=2),
+                                          mimetype="application/json")
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
