@@ -48,6 +48,8 @@ class Config:
     BRAND_COLOR = os.environ.get("BRAND_COLOR", "#1d4f91")
     BRAND_ACCENT = os.environ.get("BRAND_ACCENT", "#0b6e4f")
     CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "academy@cyber4all.example")
+    SIGNATORY_NAME = os.environ.get("SIGNATORY_NAME", "Dr. Elena Georgieva")
+    SIGNATORY_TITLE = os.environ.get("SIGNATORY_TITLE", "Director, Cyber4All EDIH")
     CONTENT_LICENSE = os.environ.get("CONTENT_LICENSE", "CC-BY-4.0")
 
     # Languages: Bulgarian and English from day one.

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from app import mail
 from app.accounts.models import User, find_user_by_email
-from app.certificates import badges, codes, credentials, keys, services
+from app.certificates import badges, codes, credentials, documents, keys, services
 from app.content.models import Course
 from app.extensions import db
 from app.learning.models import Completion
@@ -56,6 +56,20 @@ def revoke_command(code, reason):
         raise click.ClickException(str(error.message)) from None
     db.session.commit()
     click.echo(f"Revoked {codes.formatted(certificate.code)}.")
+
+
+@certificates_cli.command("render")
+@click.argument("code")
+@click.argument("out", type=click.Path(dir_okay=False))
+def render_command(code, out):
+    """Write a certificate's PDF to OUT (rendered and stored first when needed)."""
+    certificate = services.find(code)
+    if certificate is None:
+        raise click.ClickException("No certificate has this code.")
+    data = documents.stored_pdf(certificate)
+    db.session.commit()
+    Path(out).write_bytes(data)
+    click.echo(f"Wrote {out} ({len(data)} bytes).")
 
 
 @certificates_cli.command("send-expiry-notices")

@@ -6,8 +6,8 @@ from datetime import date
 from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.certificates import badges, bp, codes, services
-from app.extensions import limiter
+from app.certificates import badges, bp, codes, documents, services
+from app.extensions import db, limiter
 
 
 def _verify_limit():
@@ -98,4 +98,21 @@ def _json(document):
     response = current_app.response_class(json.dumps(document, ensure_ascii=False, indent=2),
                                           mimetype="application/json")
     response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.route("/certificates/<code>.pdf")
+@login_required
+def certificate_pdf(code):
+    """The holder's PDF (staff too); rendered once and stored, and a failure loses nothing."""
+    certificate = _own_certificate(code)
+    try:
+        data = documents.stored_pdf(certificate)
+        db.session.commit()
+    except Exception:  # a rendering failure must not lose the certificate or show a trace
+        db.session.rollback()
+        current_app.logger.exception("Rendering the PDF of certificate %s failed", certificate.id)
+        abort(503)
+    response = current_app.response_class(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{documents.download_name(certificate)}"'
     return response
