@@ -53,3 +53,20 @@ class Certificate(db.Model):
         if self.valid_until is not None and day > self.valid_until:
             return "expired"
         return "valid"
+
+
+class BulkJob(db.Model):
+    """Staff issue and render many certificates at once; the page follows its progress."""
+
+    __tablename__ = "bulk_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(20), default="waiting")  # waiting | running | done | failed
+    certificate_ids: Mapped[list] = mapped_column(JSON, default=list)
+    done: Mapped[int] = mapped_column(default=0)
+    failures: Mapped[list] = mapped_column(JSON, default=list)  # [{"id": ..., "error": ...}]
+    archive: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]

@@ -1,14 +1,15 @@
 """Staff pages: the certificate review queue, manual issue and revocation; site settings (admins)."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from app.accounts.forms import RegistrationModeForm
 from app.accounts.settings import registration_mode, set_registration_mode
-from app.certificates import codes
+from app.certificates import bulk, codes
 from app.certificates import services as cert_services
+from app.certificates.models import BulkJob
 from app.extensions import db
 from app.security import role_required
 from app.staff import bp
@@ -88,3 +89,43 @@ def issue_certificate():
         db.session.commit()
         flash(_("Certificate %(code)s issued.", code=codes.formatted(certificate.code)), "success")
     return redirect(url_for("staff.certificates"))
+
+
+@bp.route("/certificates/bulk", methods=["GET", "POST"])
+@role_required("staff")
+def bulk_certificates():
+    """Issue for everyone who completed a course and get all the PDFs in one ZIP."""
+    form = ConfirmForm()
+    courses = bulk.course_choices()
+    if form.validate_on_submit():
+        course = next((c for c in courses if str(c.id) == request.form.get("course")), None)
+        if course is None:
+            flash(_("Choose a course from the list."), "error")
+            return redirect(url_for("staff.bulk_certificates"))
+        job = bulk.start(course, current_user)
+        db.session.commit()
+        bulk.run_in_background(current_app._get_current_object(), job.id)
+        return redirect(url_for("staff.bulk_job", job_id=job.id))
+    return render_template("staff/bulk.html", courses=courses, form=form)
+
+
+@bp.route("/certificates/bulk/<int:job_id>")
+@role_required("staff")
+def bulk_job(job_id):
+    """Progress of a bulk job, and the ZIP when it is ready."""
+    job = db.get_or_404(BulkJob, job_id)
+    if request.args.get("format") == "json":
+        return jsonify(state=job.state, done=job.done, total=len(job.certificate_ids), failed=len(job.failures))
+    return render_template("staff/bulk_job.html", job=job)
+
+
+@bp.route("/certificates/bulk/<int:job_id>.zip")
+@role_required("staff")
+def bulk_archive(job_id):
+    """The PDFs of a finished job."""
+    job = db.get_or_404(BulkJob, job_id)
+    if job.archive is None:
+        abort(404)
+    response = current_app.response_class(job.archive, mimetype="application/zip")
+    response.headers["Content-Disposition"] = f'attachment; filename="certificates-{job.id}.zip"'
+    return response
