@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PO := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run install test lint translations extract-messages db system-packages clean
+.PHONY: run install test lint bench translations extract-messages db system-packages clean
 
 run: install
 	$(FLASK) run --host 127.0.0.1 --port 5000
@@ -32,6 +32,9 @@ db: $(STAMP) $(MO)
 test: $(STAMP) $(MO)
 	@tools/system-packages.sh test
 	$(BIN)/pytest
+
+bench: $(STAMP) $(MO)
+	$(BIN)/python bench/certificates.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
