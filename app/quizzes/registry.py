@@ -4,6 +4,7 @@ Variation is a registry, not an if-ladder: a new type is one class with `@regist
 """
 
 import re
+from abc import ABC, abstractmethod
 
 from flask_babel import lazy_gettext as _l
 
@@ -31,7 +32,7 @@ def split_weight(text):
     return float(match["value"].replace(",", ".")) / 100, text[match.end():]
 
 
-class QuestionType:
+class QuestionType(ABC):
     """Base class. `parse` turns raw answers into the answer key; `grade` scores a response (0..1)."""
 
     keywords = ()
@@ -39,13 +40,13 @@ class QuestionType:
     gradable = True  # graded automatically
     scored = True  # has points at all (a description has none)
 
+    @abstractmethod
     def parse(self, raw, report):
         """Return the answer key as plain JSON data, reporting problems with `report(line, message)`."""
-        raise NotImplementedError
 
+    @abstractmethod
     def grade(self, key, response):
         """The fraction of the points earned by `response`, from 0 to 1."""
-        raise NotImplementedError
 
     def public(self, key):
         """What the browser may see before submission: never the answer key."""

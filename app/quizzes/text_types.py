@@ -1,6 +1,7 @@
 """Short answer, numeric, matching, essay and description questions."""
 
 import re
+from abc import abstractmethod
 
 from flask_babel import lazy_gettext as _l
 
@@ -25,8 +26,9 @@ def normalise(text, case_sensitive=False):
 class _AcceptedAnswers(QuestionType):
     """Types graded by the first accepted answer that matches: the best listed credit wins in order."""
 
+    @abstractmethod
     def matching_answer(self, key, response):
-        raise NotImplementedError
+        """The accepted answer the response matches, or None."""
 
     def grade(self, key, response):
         answer = self.matching_answer(key, response)
