@@ -7,6 +7,7 @@ import click
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
+from app.quizzes import interchange
 from app.quizzes.format import parse_quiz
 
 quiz_cli = AppGroup("quiz", help="Inspect and convert quiz files.")
@@ -24,13 +25,9 @@ def read_records(path):
         if quiz.problems:
             raise click.ClickException("\n".join(f"{path}:{line}: {message}" for line, message in quiz.problems))
         return [question.record() for question in quiz.questions]
-    from app.quizzes import aiken, gift  # the interchange readers are only needed here
-
-    reader = gift.read_gift if path.endswith((".gift", ".txt")) and not path.endswith(".aiken.txt") \
-        else aiken.read_aiken
     try:
-        return reader(data, path)
-    except (gift.GiftError, gift.GiftErrors, aiken.AikenError) as error:
+        return interchange.read_bank(path, data)
+    except interchange.BankError as error:
         raise click.ClickException(str(error)) from None
 
 

@@ -122,14 +122,13 @@ def save_edit(user, course, version, filename, text):
 
 def import_question_bank(user, course, version, filename, data, title):
     """Add a Moodle GIFT or Aiken file to the course as a new quiz (a new draft version)."""
-    from app.quizzes import aiken, gift
+    from app.quizzes import interchange
     from app.quizzes.markdown_writer import write_quiz_md
 
     stem = re.sub(r"[^a-z0-9]+", "-", filename.rsplit("/", 1)[-1].lower().split(".")[0]).strip("-")[:60] or "quiz"
-    reader = aiken.read_aiken if filename.lower().endswith(".aiken.txt") else gift.read_gift
     try:
-        records = reader(data, filename)
-    except (gift.GiftError, aiken.AikenError) as error:
+        records = interchange.read_bank(filename, data)
+    except interchange.BankError as error:
         raise StudioError(str(error)) from None
     files = exporter.package_files(version)
     number = max((item.position for item in version.items), default=0) + 1

@@ -74,3 +74,13 @@ def test_cli_convert_and_inspect(app, runner, tmp_path):
     aiken = Path(__file__).resolve().parent.parent / "data" / "aiken" / "questions.aiken.txt"
     result = runner.invoke(args=["quiz", "inspect", str(aiken), "--json"])
     assert result.exit_code == 0 and json.loads(result.output)["questions"][0]["qtype"] == "multichoice"
+
+
+def test_plain_txt_aiken_file_is_recognised(app, runner, tmp_path):
+    """An Aiken file saved as plain .txt is read as Aiken, not GIFT."""
+    bank = tmp_path / "bank.txt"
+    bank.write_text("What is 2+2?\nA. 3\nB. 4\nANSWER: B\n", encoding="utf-8")
+    result = runner.invoke(args=["quiz", "inspect", str(bank), "--json"])
+    assert result.exit_code == 0, result.output
+    question = json.loads(result.output)["questions"][0]
+    assert question["qtype"] == "multichoice" and [a["fraction"] for a in question["answers"]] == [0, 1]
