@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Install the Debian packages the platform needs, when missing and when we may.
 #   tools/system-packages.sh run    what `make run` needs
-#   tools/system-packages.sh test   what `make test` needs as well (PostgreSQL server binaries)
+#   tools/system-packages.sh test   what `make test` needs as well (PostgreSQL server binaries, Chromium)
 set -euo pipefail
 
 need_run=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)  # WeasyPrint renders certificates with Pango
-need_test=(postgresql poppler-utils)
+need_test=(postgresql poppler-utils chromium)  # chromium: the browser tests (Playwright, never a downloaded browser)
 
 case "${1:-run}" in
   run) wanted=("${need_run[@]}") ;;

@@ -24,6 +24,9 @@ class Throttled(Exception):
 
 
 def _strategy():
+    """The moving-window limiter on Flask-Limiter's storage, or None when rate limiting is off."""
+    if limiter.storage is None or not current_app.config.get("RATELIMIT_ENABLED", True):
+        return None
     strategy = current_app.extensions.get("academy_throttle")
     if strategy is None or strategy.storage is not limiter.storage:
         strategy = MovingWindowRateLimiter(limiter.storage)
@@ -47,7 +50,7 @@ def _checks(email, address):
 def check_login_allowed(email, address):
     """Raise Throttled when this account or address has failed too often recently."""
     strategy = _strategy()
-    for limit, scope, key in _checks(email, address):
+    for limit, scope, key in _checks(email, address) if strategy else ():
         if not strategy.test(limit, scope, key):
             reset_at, _remaining = strategy.get_window_stats(limit, scope, key)
             raise Throttled(reset_at - time.time())
@@ -56,21 +59,22 @@ def check_login_allowed(email, address):
 def record_login_failure(email, address):
     """Count one failed login against the account and the address."""
     strategy = _strategy()
-    for limit, scope, key in _checks(email, address):
+    for limit, scope, key in _checks(email, address) if strategy else ():
         strategy.hit(limit, scope, key)
 
 
 def clear_login_failures(email):
     """Forget an account's failures after a successful login or password reset."""
-    limit = parse(current_app.config["LOGIN_FAILURES_PER_ACCOUNT"])
-    _strategy().clear(limit, "login-account", _account_key(email))
+    strategy = _strategy()
+    if strategy:
+        strategy.clear(parse(current_app.config["LOGIN_FAILURES_PER_ACCOUNT"]), "login-account", _account_key(email))
 
 
 def hit_reset_request(address):
     """Count a password-reset request from `address`; raise Throttled past the limit."""
     limit = parse(current_app.config["RESET_REQUESTS_PER_ADDRESS"])
     strategy = _strategy()
-    if not strategy.hit(limit, "reset-address", address or "-"):
+    if strategy and not strategy.hit(limit, "reset-address", address or "-"):
         reset_at, _remaining = strategy.get_window_stats(limit, "reset-address", address or "-")
         raise Throttled(reset_at - time.time())
 

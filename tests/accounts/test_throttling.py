@@ -71,3 +71,15 @@ def test_spoofed_forwarded_for_does_not_change_the_address(app, client, make_use
         for n in range(4)
     ]
     assert statuses == [200, 200, 200, 429]
+
+
+def test_sign_in_works_when_rate_limiting_is_switched_off(database_url, app_config, make_user):
+    """A deployment with RATELIMIT_ENABLED=false still lets people sign in and reset passwords."""
+    from app import create_app
+
+    user = make_user()
+    app = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": False})
+    client = app.test_client()
+    assert submit(client, "/account/login", {"email": user.email, "password": "wrong password!"}).status_code == 200
+    assert submit(client, "/account/login", {"email": user.email, "password": PASSWORD}).status_code == 302
+    assert submit(app.test_client(), "/account/reset", {"email": user.email}).status_code == 200

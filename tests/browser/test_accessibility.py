@@ -1,0 +1,143 @@
+"""axe-core audit (WCAG 2.0/2.1, levels A and AA) of every page type, in both languages, as the right role.
+
+A new page type gets a row in PAGES; a violation fails with the rule, the elements and the page.
+"""
+
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.conftest import ADMIN, LANGUAGES, LEARNER, STAFF, TRAINER, screenshot, sign_in, use_language
+
+WCAG_AA = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],  # every rule still runs; only the passes' details are left out (faster)
+}
+
+
+def _open_quiz(page):
+    """Start (or continue) the learner's attempt at the cyber hygiene check: the quiz in progress."""
+    page.goto("/courses/cyber-hygiene/quiz/check")
+    with page.expect_navigation():
+        page.click("main form[action$='/start'] button, main a[href*='/attempts/']")
+    assert "/attempts/" in page.url
+
+
+def _check_quiz(page):
+    """Answer the first question and go to the check page before submitting."""
+    _open_quiz(page)
+    page.locator(".quiz-form input[type='radio']").first.check()
+    with page.expect_navigation():
+        page.click(".quiz-form button[value='check']")
+    assert page.url.endswith("/check")
+
+
+def _review_quiz(page):
+    """Submit the attempt and land on its review."""
+    _check_quiz(page)
+    with page.expect_navigation():
+        page.click("main form[action$='/submit'] button[type='submit']")
+    assert page.url.endswith("/review")
+
+
+def _reset_sent(page):
+    page.goto("/account/reset")
+    page.fill("input[name='email']", "nobody@example.org")
+    with page.expect_navigation():
+        page.click("main form button[type='submit']")
+
+
+def _form_errors(path):
+    """Send a form empty: the page comes back with the error summary and the fields marked invalid."""
+    def open_with_errors(page):
+        page.goto(path)
+        with page.expect_navigation():
+            page.click("main form button[type='submit']")
+        assert page.locator(".error-summary").count() == 1, f"{path}: no error summary"
+    return open_with_errors
+
+
+def _verify_result(page, live_server):
+    page.goto(f"/verify/{live_server.certificate_code}")
+
+
+# name: (account or None, path or action, expected HTTP status of the audited page or None)
+PAGES = {
+    "catalogue": (None, "/", 200),
+    "catalogue-learner": (LEARNER, "/", 200),
+    "course": (LEARNER, "/courses/cyber-hygiene", 200),
+    "course-bg": (LEARNER, "/courses/kiberhigiena", 200),
+    "course-anonymous": (None, "/courses/cyber-hygiene", 200),
+    "lesson": (LEARNER, "/courses/cyber-hygiene/passwords", 200),
+    "lesson-images": (LEARNER, "/courses/cyber-hygiene/phishing", 200),
+    "lesson-bg": (LEARNER, "/courses/kiberhigiena/passwords", 200),
+    "lesson-code": (None, "/courses/open-services/open-data", 200),
+    "lesson-code-bg": (None, "/courses/otvoreni-uslugi/mims", 200),
+    "quiz-intro": (LEARNER, "/courses/cyber-hygiene/quiz/check", 200),
+    "quiz-in-progress": (LEARNER, _open_quiz, None),
+    "quiz-check": (LEARNER, _check_quiz, None),
+    "quiz-review": (LEARNER, _review_quiz, None),
+    "dashboard": (LEARNER, "/dashboard", 200),
+    "login": (None, "/account/login", 200),
+    "register": (None, "/account/register", 200),
+    "register-errors": (None, _form_errors("/account/register"), None),
+    "login-errors": (None, _form_errors("/account/login"), None),
+    "change-password-errors": (LEARNER, _form_errors("/account/password"), None),
+    "reset": (None, "/account/reset", 200),
+    "reset-sent": (None, _reset_sent, None),
+    "link-invalid": (None, "/account/reset/not-a-token", 404),
+    "profile": (LEARNER, "/account/profile", 200),
+    "change-password": (LEARNER, "/account/password", 200),
+    "verify-form": (None, "/verify", 200),
+    "verify-result": (None, _verify_result, None),
+    "verify-unknown": (None, lambda page: page.goto("/verify/ABCD-EFGH-JKMN"), None),
+    "studio": (TRAINER, "/trainer/", 200),
+    "studio-upload": (TRAINER, "/trainer/upload", 200),
+    "studio-course": (TRAINER, "/trainer/courses/cyber-hygiene", 200),
+    "studio-editor": (TRAINER, "/trainer/courses/cyber-hygiene/edit/01-passwords.md", 200),
+    "studio-essays": (TRAINER, "/trainer/essays", 200),
+    "studio-quiz-stats": (TRAINER, "/trainer/courses/cyber-hygiene/quizzes/check/stats", 200),
+    "staff-certificates": (STAFF, "/staff/certificates", 200),
+    "staff-bulk": (STAFF, "/staff/certificates/bulk", 200),
+    "admin-settings": (ADMIN, "/staff/settings", 200),
+    "error-404": (None, "/no-such-page", 404),
+    "error-403": (LEARNER, "/staff/settings", 403),
+}
+
+
+def _describe(violations, url):
+    lines = [f"{len(violations)} accessibility violation(s) on {url}:"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"]:
+            lines.append(f"    {' '.join(map(str, node['target']))}")
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            if summary:
+                lines.append(f"      {summary[:300]}")
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def axe():
+    return Axe()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+@pytest.mark.parametrize("page", LANGUAGES, indirect=True)  # one language after the other
+def test_page_has_no_wcag_violations(name, page, live_server, axe):
+    account, target, status = PAGES[name]
+    if account is not None:
+        sign_in(page, *account)
+    if callable(target):
+        (target(page, live_server) if target is _verify_result else target(page))
+    else:
+        response = page.goto(target)
+        assert response.status == status, f"{target} answered {response.status}, expected {status}"
+        assert urlsplit(page.url).path == target, f"{target} ended on {page.url} (not signed in?)"
+    use_language(page)
+    results = axe.run(page, options=WCAG_AA)
+    violations = results.response["violations"]
+    if violations:
+        screenshot(page, f"axe-{name}-{page.language}")
+    assert not violations, _describe(violations, page.url)
