@@ -60,3 +60,34 @@ def count_queries(engine):
         yield counter
     finally:
         event.remove(engine, "before_cursor_execute", counter)
+
+
+def run_concurrently(app, count, action):
+    """Run `action()` in `count` threads, each with its own app context, released together.
+
+    Returns (results, errors). Each thread commits on success and rolls back on error, like a
+    request would; a barrier makes them start at the same moment.
+    """
+    import threading
+
+    from app.extensions import db
+
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def worker():
+        with app.app_context():
+            try:
+                barrier.wait(timeout=30)
+                results.append(action())
+                db.session.commit()
+            except Exception as error:  # collected for the test to assert on
+                errors.append(error)
+                db.session.rollback()
+
+    threads = [threading.Thread(target=worker) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results, errors

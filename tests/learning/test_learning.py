@@ -1,7 +1,5 @@
 """Learning: enrol → read → complete, prerequisites, versions, dashboard and isolation."""
 
-import threading
-
 import pytest
 
 from app.content import importer
@@ -12,7 +10,7 @@ from app.learning import services
 from app.learning.models import Completion, Enrolment, LessonProgress
 from app.learning.signals import course_completed
 from tests.content import packages
-from tests.helpers import count_queries, submit
+from tests.helpers import count_queries, run_concurrently, submit
 
 NO_QUIZ = packages.files(**{"03-check_dot_quiz_dot_md": None})
 
@@ -210,26 +208,12 @@ def test_concurrent_mark_complete_records_one_completion(app, course, make_user)
     services.mark_complete(learner, course, "passwords")
     db.session.commit()
     learner_id, course_id, user_model = learner.id, course.id, type(learner)  # no shared session in threads
-    barrier = threading.Barrier(10)
-    errors = []
 
     def click():
-        with app.app_context():
-            try:
-                user = db.session.get(user_model, learner_id)
-                target = db.session.get(Course, course_id)
-                barrier.wait(timeout=30)
-                services.mark_complete(user, target, "phishing")
-                db.session.commit()
-            except Exception as error:  # collected and asserted below
-                errors.append(error)
-                db.session.rollback()
+        return services.mark_complete(db.session.get(user_model, learner_id), db.session.get(Course, course_id),
+                                      "phishing")
 
-    threads = [threading.Thread(target=click) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    _results, errors = run_concurrently(app, 10, click)
     assert errors == []
     assert db.session.scalar(db.select(db.func.count(Completion.id))) == 1
     assert db.session.scalar(db.select(db.func.count(LessonProgress.id))) == 2

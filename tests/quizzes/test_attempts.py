@@ -1,6 +1,5 @@
 """Attempts: fail then pass, limits, time limits, ownership, submit once, no stale overwrites, no leaks."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -13,7 +12,7 @@ from app.quizzes import attempts as service
 from app.quizzes.models import Attempt, Quiz
 from app.timeutil import utcnow
 from tests.content import packages
-from tests.helpers import csrf_token_from, submit
+from tests.helpers import csrf_token_from, run_concurrently, submit
 
 QUIZ = """---
 title: Check
@@ -257,24 +256,8 @@ def test_ten_concurrent_submits_grade_once(app, course, make_user):
     quiz = db.session.scalar(db.select(Quiz))
     attempt = service.start(user.id, quiz)
     db.session.commit()
-    attempt_id, barrier, graded, errors = attempt.id, threading.Barrier(10), [], []
-
-    def press():
-        with app.app_context():
-            try:
-                mine = db.session.get(Attempt, attempt_id)
-                barrier.wait(timeout=30)
-                graded.append(service.finish(mine))
-                db.session.commit()
-            except Exception as error:  # collected and asserted below
-                errors.append(error)
-                db.session.rollback()
-
-    threads = [threading.Thread(target=press) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    attempt_id = attempt.id
+    graded, errors = run_concurrently(app, 10, lambda: service.finish(db.session.get(Attempt, attempt_id)))
     assert errors == [] and graded.count(True) == 1
 
 
