@@ -30,6 +30,28 @@ class _AcceptedAnswers(QuestionType):
     def matching_answer(self, key, response):
         """The accepted answer the response matches, or None."""
 
+    @abstractmethod
+    def read_answer(self, line, text, report):
+        """The type's own fields of one `- ...` answer (weight removed), or None after reporting."""
+
+    def parse(self, raw, report):
+        """Each answer line with its weight (100% by default) and feedback."""
+        if not raw.answers:
+            report(raw.line, NO_ANSWERS)
+            return None
+        answers = []
+        for answer in raw.answers:
+            weight, text = split_weight(answer.text)
+            fields = self.read_answer(answer.line, text.strip(), report)
+            if fields is not None:
+                answers.append({**fields, "fraction": 1.0 if weight is None else weight,
+                                "feedback": answer.feedback_text})
+        return {"answers": answers, **self.options(raw)}
+
+    def options(self, raw):
+        """Settings of the whole question taken from its heading options."""
+        return {}
+
     def grade(self, key, response):
         answer = self.matching_answer(key, response)
         return self.clamp(answer["fraction"]) if answer else 0.0
@@ -40,18 +62,13 @@ class ShortAnswer(_AcceptedAnswers):
     keywords = ("short",)
     qtype = "shortanswer"
 
-    def parse(self, raw, report):
-        if not raw.answers:
-            report(raw.line, NO_ANSWERS)
-            return None
-        answers = []
-        for answer in raw.answers:
-            weight, text = split_weight(answer.text)
-            if not text.strip():
-                report(answer.line, _l("an accepted answer cannot be empty"))
-            answers.append({"text": text.strip(), "fraction": 1.0 if weight is None else weight,
-                            "feedback": answer.feedback_text})
-        return {"answers": answers, "case_sensitive": "case-sensitive" in re.split(r"[\s,]+", raw.options)}
+    def read_answer(self, line, text, report):
+        if not text:
+            report(line, _l("an accepted answer cannot be empty"))
+        return {"text": text}
+
+    def options(self, raw):
+        return {"case_sensitive": "case-sensitive" in re.split(r"[\s,]+", raw.options)}
 
     def matching_answer(self, key, response):
         """The first accepted answer that matches the response ('*' matches any text), or None."""
@@ -74,26 +91,17 @@ class Numeric(_AcceptedAnswers):
     keywords = ("numeric",)
     qtype = "numerical"
 
-    def parse(self, raw, report):
-        if not raw.answers:
-            report(raw.line, NO_ANSWERS)
+    def read_answer(self, line, text, report):
+        tolerance, span = TOLERANCE.match(text), RANGE.match(text)
+        if tolerance:
+            value, margin = _number(tolerance["value"]), _number(tolerance["tolerance"] or "0")
+        elif span:
+            low, high = sorted((_number(span["low"]), _number(span["high"])))
+            value, margin = (low + high) / 2, (high - low) / 2
+        else:
+            report(line, _l("write a number, a number ± tolerance (e.g. 40 ± 2) or a range (e.g. 38..42)"))
             return None
-        answers = []
-        for answer in raw.answers:
-            weight, text = split_weight(answer.text)
-            text = text.strip()
-            tolerance, span = TOLERANCE.match(text), RANGE.match(text)
-            if tolerance:
-                value, margin = _number(tolerance["value"]), _number(tolerance["tolerance"] or "0")
-            elif span:
-                low, high = sorted((_number(span["low"]), _number(span["high"])))
-                value, margin = (low + high) / 2, (high - low) / 2
-            else:
-                report(answer.line, _l("write a number, a number ± tolerance (e.g. 40 ± 2) or a range (e.g. 38..42)"))
-                continue
-            answers.append({"answer": value, "tolerance": abs(margin), "feedback": answer.feedback_text,
-                            "fraction": 1.0 if weight is None else weight})
-        return {"answers": answers}
+        return {"answer": value, "tolerance": abs(margin)}
 
     def matching_answer(self, key, response):
         """The first answer whose range contains the response; commas count as decimal points."""
