@@ -81,3 +81,38 @@ def test_only_staff_open_the_certificate_tools(app, make_user, role, status):
     client = app.test_client()
     submit(client, "/account/login", {"email": make_user(role=role).email, "password": "correct horse battery"})
     assert client.get("/staff/certificates").status_code == status
+
+
+@pytest.mark.parametrize("path, limit", [("/staff/certificates", 5), ("/staff/certificates/bulk", 4),
+                                         ("/verify", 2)])
+def test_staff_and_verify_pages_use_few_queries(app, staff_client, path, limit):
+    """The certificate tools make a fixed number of queries whatever the size of the queue."""
+    from tests.helpers import count_queries
+
+    with count_queries(app.extensions["sqlalchemy"].engine) as counter:
+        assert staff_client.get(path).status_code == 200
+    assert counter.count <= limit, counter.statements
+
+
+@pytest.mark.parametrize("fields", [
+    {"email": "<script>alert(1)</script>", "course": "cyber-hygiene", "reason": "x"},
+    {"email": "a@b.bg", "course": "' OR 1=1 --", "reason": "x"},
+    {"email": "a@b.bg", "course": "cyber-hygiene", "reason": ""},
+    {"email": "a@b.bg\r\nBcc: x@evil.example", "course": "cyber-hygiene", "reason": "x" * 5000},
+])
+def test_hostile_manual_issue_input_issues_nothing(staff_client, fields):
+    """Bad or hostile input to the manual issue form gives a message and issues nothing."""
+    response = submit(staff_client, "/staff/certificates/issue", fields, page="/staff/certificates")
+    page = staff_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page and 'class="flash flash--error"' in page
+    assert _count() == 0
+
+
+@pytest.mark.parametrize("course", ["", "999999", "<b>x</b>", "1; DROP TABLE courses"])
+def test_hostile_bulk_course_choice_starts_nothing(staff_client, course):
+    """A course that is not in the list starts no job."""
+    from app.certificates.models import BulkJob
+
+    response = submit(staff_client, "/staff/certificates/bulk", {"course": course})
+    assert response.headers["Location"].endswith("/staff/certificates/bulk")
+    assert db.session.scalar(db.select(db.func.count(BulkJob.id))) == 0 and _count() == 0

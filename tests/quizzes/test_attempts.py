@@ -324,3 +324,17 @@ def test_short_answer_feedback_is_shown_in_the_review(client, app, tmp_path, lea
     attempt_id = _start(client)
     review = client.get(_save_and_submit(client, attempt_id, {"q0": "443"}).headers["Location"]).get_data(as_text=True)
     assert "Yes: HTTPS listens on 443." in review
+
+
+def test_quiz_intro_and_check_pages_use_few_queries(app, client, course, learner):
+    """The quiz intro and the check page make a small fixed number of queries."""
+    from tests.helpers import count_queries
+
+    engine = app.extensions["sqlalchemy"].engine
+    with count_queries(engine) as counter:
+        client.get("/courses/cyber-hygiene/quiz/check")
+    assert counter.count <= 7, counter.statements
+    attempt_id = _start(client)
+    with count_queries(engine) as counter:
+        client.get(f"/attempts/{attempt_id}/check")
+    assert counter.count <= 3, counter.statements

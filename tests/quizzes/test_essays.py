@@ -118,3 +118,16 @@ def test_co_author_sees_the_queue(app, setup, make_user):
     db.session.add(CourseEditor(course_id=course.id, user_id=co_author.id))
     db.session.commit()
     assert learner.full_name in _trainer_client(app, co_author).get("/trainer/essays").get_data(as_text=True)
+
+
+def test_grading_pages_use_few_queries(app, setup, make_user):
+    """The essay queue and the grading page make a fixed number of queries, however many essays wait."""
+    from tests.helpers import count_queries
+
+    attempt_ids = [_take_quiz(app, make_user)[2] for _ in range(3)]
+    trainer = _trainer_client(app, setup)
+    engine = app.extensions["sqlalchemy"].engine
+    for path, limit in (("/trainer/essays", 3), (f"/trainer/essays/{attempt_ids[0]}", 6)):
+        with count_queries(engine) as counter:
+            assert trainer.get(path).status_code == 200
+        assert counter.count <= limit, (path, counter.statements)
