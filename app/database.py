@@ -1,7 +1,7 @@
 """Engine tuning: SQLite gets WAL, a busy timeout and write locks taken up front."""
 
 from flask import has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import event, func
 from sqlalchemy.engine import Engine
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -16,6 +16,8 @@ def _configure_sqlite(dbapi_connection, connection_record):
     # pysqlite's own transaction handling defers BEGIN in ways that break
     # SAVEPOINTs and BEGIN IMMEDIATE; take it over (SQLAlchemy's documented recipe).
     dbapi_connection.isolation_level = None
+    # SQLite's lower() folds only ASCII; searches must match "Мария" when staff type "мария".
+    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys = ON")
@@ -24,6 +26,10 @@ def _configure_sqlite(dbapi_connection, connection_record):
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
+
+
+def _unicode_lower(value):
+    return value.lower() if isinstance(value, str) else value
 
 
 @event.listens_for(Engine, "begin")
@@ -38,3 +44,9 @@ def _begin_sqlite(conn):
         return
     immediate = has_request_context() and request.method in WRITE_METHODS
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def contains(column, text):
+    """A case-insensitive "contains" condition; `%`, `_` and `\\` in the text match themselves."""
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return func.lower(column).like(f"%{escaped}%", escape="\\")

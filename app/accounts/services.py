@@ -8,9 +8,9 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from app import mail
+from app import audit, mail
 from app.accounts import sessions, throttling, tokens
-from app.accounts.models import ROLES, Organisation, User, email_key, find_user_by_email
+from app.accounts.models import ORGANISATION_KINDS, ROLES, Organisation, User, email_key, find_user_by_email
 from app.accounts.passwords import hash_password, needs_rehash, verify_password
 from app.extensions import db
 from app.links import external_url
@@ -104,13 +104,34 @@ def invite(email, full_name, invited_by, role="learner", organisation=None, lang
 
 def send_invitation(user, invited_by=None):
     """(Re)send the set-your-password invitation to a user who has not accepted yet."""
-    days = current_app.config["INVITATION_TOKEN_DAYS"]
-    token = tokens.issue_token(user, "invitation", timedelta(days=days))
-    mail.send_template(
+    token = tokens.issue_token(user, "invitation", timedelta(days=current_app.config["INVITATION_TOKEN_DAYS"]))
+    mail.send_message(invitation_message(user, token, invited_by))
+
+
+def invitation_message(user, token, invited_by=None):
+    """The e-mail that carries an invitation link."""
+    return mail.template_message(
         user, "invitation", _l("You are invited to %(platform)s", platform=current_app.config["PLATFORM_NAME"]),
-        accept_url=external_url("accounts.accept_invitation", token=token), days=days,
-        invited_by=invited_by,
+        accept_url=external_url("accounts.accept_invitation", token=token),
+        days=current_app.config["INVITATION_TOKEN_DAYS"], invited_by=invited_by,
     )
+
+
+def create_invited_users(people, by=None):
+    """Create many password-less accounts at once (bulk enrolment); returns {e-mail: (user, token)}.
+
+    `people` are (email, full_name, organisation, language) tuples whose e-mail addresses are new.
+    The caller commits, then sends `invitation_message(user, token)` to each.
+    """
+    users = [User(email=email_key(email), full_name=name.strip(), role="learner", organisation=organisation,
+                  language=language) for email, name, organisation, language in people]
+    db.session.add_all(users)
+    db.session.flush()
+    days = current_app.config["INVITATION_TOKEN_DAYS"]
+    issued = tokens.issue_first_tokens(users, "invitation", timedelta(days=days))
+    for user in users:
+        audit.record("user.invited", actor=by, target=user)
+    return {user.email: (user, issued[user.id]) for user in users}
 
 
 def invitation_user(token):
@@ -139,12 +160,56 @@ def update_profile(user, full_name, organisation_id, language):
     db.session.flush()
 
 
-def set_role(user, role):
-    """Give a user one of the roles learner, trainer, staff or admin."""
+def set_role(user, role, by=None):
+    """Give a user one of the roles learner, trainer, staff or admin (recorded in the audit log)."""
     if role not in ROLES:
         raise AccountError(_l("Unknown role."), field="role")
+    if by is not None and by.id == user.id and role != user.role:
+        raise AccountError(_l("You cannot change your own role; ask another administrator."), field="role")
+    if role == user.role:
+        return
+    audit.record("user.role_changed", actor=by, target=user, old=user.role, new=role)
     user.role = role
     db.session.flush()
+
+
+def set_active(user, active, by=None):
+    """Deactivate (the person can no longer sign in and every session ends) or reactivate an account."""
+    if by is not None and by.id == user.id and not active:
+        raise AccountError(_l("You cannot deactivate your own account."))
+    if user.active == active:
+        return
+    if by is not None and not active and user.has_role("staff") and not by.has_role("admin"):
+        raise AccountError(_l("Only an administrator can deactivate a staff account."))
+    user.active = active
+    if not active:
+        sessions.end_all_sessions(user)
+    audit.record("user.reactivated" if active else "user.deactivated", actor=by, target=user)
+    db.session.flush()
+
+
+def save_organisation(name, kind, country, organisation=None, by=None):
+    """Create an organisation, or change one; names are unique within a country."""
+    name, country = " ".join((name or "").split()), (country or "").strip().upper()
+    if not name:
+        raise AccountError(_l("Enter the name of the organisation."), field="name")
+    if kind not in ORGANISATION_KINDS:
+        raise AccountError(_l("Choose the kind of organisation."), field="kind")
+    if len(country) != 2 or not country.isalpha() or not country.isascii():
+        raise AccountError(_l("Enter the two-letter country code, e.g. BG."), field="country")
+    clash = db.session.scalar(db.select(Organisation).where(
+        db.func.lower(Organisation.name) == name.lower(), Organisation.country == country))
+    if clash is not None and clash is not organisation:
+        raise AccountError(_l("An organisation with this name already exists in this country."), field="name")
+    created = organisation is None
+    if created:
+        organisation = Organisation()
+        db.session.add(organisation)
+    organisation.name, organisation.kind, organisation.country = name[:200], kind, country
+    db.session.flush()
+    audit.record("organisation.created" if created else "organisation.updated", actor=by, target=organisation,
+                 kind=kind, country=country)
+    return organisation
 
 
 def _set_password(user, password):

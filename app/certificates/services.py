@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from app import audit
 from app.accounts.models import User, find_user_by_email
 from app.certificates import codes
 from app.certificates.models import Certificate
@@ -75,10 +76,13 @@ def issue(user, course, version, completed_on, issued_by=None, reason=None):
     db.session.flush()
     if previous is not None:
         previous.superseded_by_id = certificate.id
+    if issued_by is not None:
+        audit.record("certificate.reissued" if previous is not None else "certificate.issued", actor=issued_by,
+                     target=certificate, learner=user.email, course=course.slug, reason=certificate.reason)
     return certificate
 
 
-def revoke(certificate, reason):
+def revoke(certificate, reason, by=None):
     """Revoke with a reason that verifiers will see."""
     reason = (reason or "").strip()
     if not reason:
@@ -86,6 +90,7 @@ def revoke(certificate, reason):
     if certificate.state != "valid":
         raise CertificateError(_l("Only a valid certificate can be revoked."))
     certificate.state, certificate.revoked_at, certificate.revoked_reason = "revoked", utcnow(), reason[:1000]
+    audit.record("certificate.revoked", actor=by, target=certificate, reason=certificate.revoked_reason)
     db.session.flush()
 
 

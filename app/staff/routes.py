@@ -10,6 +10,8 @@ from app.accounts.settings import registration_mode, set_registration_mode
 from app.certificates import bulk, codes
 from app.certificates import services as cert_services
 from app.certificates.models import BulkJob
+from app.cohorts import services as cohort_services
+from app.cohorts.models import Cohort
 from app.extensions import db
 from app.security import role_required
 from app.staff import bp
@@ -60,7 +62,7 @@ def revoke_certificate():
         try:
             if certificate is None:
                 raise cert_services.CertificateError(_("No certificate has this code."))
-            cert_services.revoke(certificate, form.reason.data)
+            cert_services.revoke(certificate, form.reason.data, by=current_user)
         except cert_services.CertificateError as error:
             db.session.rollback()
             flash(str(error.message), "error")
@@ -97,16 +99,21 @@ def bulk_certificates():
     """Issue for everyone who completed a course and get all the PDFs in one ZIP."""
     form = ConfirmForm()
     courses = bulk.course_choices()
+    cohort_id = request.values.get("cohort", "")
+    cohort = db.session.get(Cohort, int(cohort_id)) if cohort_id.isdigit() and len(cohort_id) < 10 else None
+    if cohort is not None:
+        courses = [course for course in courses if course in cohort.courses]
     if form.validate_on_submit():
         course = next((c for c in courses if str(c.id) == request.form.get("course")), None)
         if course is None:
             flash(_("Choose a course from the list."), "error")
-            return redirect(url_for("staff.bulk_certificates"))
-        job = bulk.start(course, current_user)
+            return redirect(url_for("staff.bulk_certificates", cohort=cohort.id if cohort else None))
+        members = cohort_services.member_ids(cohort) if cohort is not None else None
+        job = bulk.start(course, current_user, learners=members)
         db.session.commit()
         bulk.run_in_background(current_app._get_current_object(), job.id)
         return redirect(url_for("staff.bulk_job", job_id=job.id))
-    return render_template("staff/bulk.html", courses=courses, form=form)
+    return render_template("staff/bulk.html", courses=courses, form=form, cohort=cohort)
 
 
 @bp.route("/certificates/bulk/<int:job_id>")

@@ -182,7 +182,7 @@ def publish(slug, number):
     course = _course_or_404(slug)
     if forms.ConfirmForm().validate_on_submit():
         try:
-            services.publish(course, number)
+            services.publish(course, number, by=current_user)
         except services.StudioError:
             abort(404)
         db.session.commit()
@@ -196,7 +196,7 @@ def unpublish(slug):
     """Take a course out of the catalogue (learners' history is kept)."""
     course = _course_or_404(slug)
     if forms.ConfirmForm().validate_on_submit():
-        services.unpublish(course)
+        services.unpublish(course, by=current_user)
         db.session.commit()
         flash(_("The course is no longer listed in the catalogue."), "success")
     return redirect(url_for("studio.course", slug=slug))

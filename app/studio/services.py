@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
+from app import audit
 from app.accounts.models import User, find_user_by_email
 from app.content import exporter, importer, validator
 from app.content.models import Course, CourseEditor, CourseVersion
@@ -140,12 +141,13 @@ def import_question_bank(user, course, version, filename, data, title):
     return result
 
 
-def publish(course, number):
+def publish(course, number, by=None):
     """Publish one version of a course."""
     version = version_of(course, number)
     if version is None:
         raise StudioError(_l("This version does not exist."))
     importer.publish_version(version)
+    audit.record("course.published", actor=by, target=course, version=number)
     return version
 
 
@@ -178,7 +180,8 @@ def remove_editor(course, user_id):
     db.session.flush()
 
 
-def unpublish(course):
+def unpublish(course, by=None):
     """Hide a course from the catalogue; learners keep their history."""
     course.published = False
+    audit.record("course.unpublished", actor=by, target=course)
     db.session.flush()
