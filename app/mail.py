@@ -51,15 +51,44 @@ def send_message(message):
         smtp.send_message(message)
 
 
-def send_template(user, template, subject, **context):
-    """Render `email/<template>.txt` and `.html` in the user's language and send them."""
+def send_messages(messages):
+    """Deliver many messages over one SMTP connection; returns how many were sent before any failure.
+
+    `messages` may be a generator: each message is built only once the connection stands.
+    """
+    config = current_app.config
+    sent = 0
+    if config["MAIL_BACKEND"] == "outbox":
+        for message in messages:
+            _write_to_outbox(message, Path(config["MAIL_OUTBOX"]))
+            sent += 1
+        return sent
+    smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+    with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        for message in messages:
+            smtp.send_message(message)
+            sent += 1
+    return sent
+
+
+def template_message(user, template, subject, **context):
+    """Render `email/<template>.txt` and `.html` in the user's language into a message."""
     language = user.language or current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(language):
         context = {"user": user, **context}
         text_body = render_template(f"email/{template}.txt", **context)
         html_body = render_template(f"email/{template}.html", **context)
         subject_text = str(subject)
-    send_message(build_message(user.email, user.full_name, subject_text, text_body, html_body))
+    return build_message(user.email, user.full_name, subject_text, text_body, html_body)
+
+
+def send_template(user, template, subject, **context):
+    """Render `email/<template>.txt` and `.html` in the user's language and send them."""
+    send_message(template_message(user, template, subject, **context))
 
 
 def _write_to_outbox(message, outbox):

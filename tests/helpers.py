@@ -91,3 +91,13 @@ def run_concurrently(app, count, action):
     for thread in threads:
         thread.join(timeout=60)
     return results, errors
+
+
+def join_threads(name, timeout=120):
+    """Wait for the app's background threads called `name` (e.g. invitation e-mails) to finish."""
+    import threading
+
+    for thread in threading.enumerate():
+        if thread.name == name:
+            thread.join(timeout)
+            assert not thread.is_alive(), f"thread {name} still running after {timeout} s"

@@ -37,6 +37,20 @@ def issue_token(user, purpose, lifetime):
     return token
 
 
+def issue_first_tokens(users, purpose, lifetime):
+    """Tokens for accounts that have none yet (just created), in one batch: {user id: token}."""
+    now, issued = utcnow(), {}
+    for user in users:
+        issued[user.id] = secrets.token_urlsafe(32)
+    db.session.add_all([
+        AccountToken(token_hash=token_hash(token), purpose=purpose, user_id=user_id, created_at=now,
+                     expires_at=now + timedelta(seconds=lifetime.total_seconds()))
+        for user_id, token in issued.items()
+    ])
+    db.session.flush()
+    return issued
+
+
 def find_valid_token(token, purpose):
     """Return the unused, unexpired token record for this raw token, or None."""
     if not token or len(token) > 200:

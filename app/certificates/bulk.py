@@ -26,11 +26,16 @@ _WORKER_CONFIG_KEYS = ("ACADEMY_ENV", "SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "
 _worker_app = None
 
 
-def start(course, staff):
-    """Issue a certificate to every learner who completed `course` and has none; returns the job."""
+def start(course, staff, learners=None):
+    """Issue a certificate to every learner who completed `course` and has none; returns the job.
+
+    `learners`, a select of user ids (e.g. a cohort's members), limits the job to those people.
+    """
     latest = {}
-    for completion in db.session.scalars(db.select(Completion).where(Completion.course_id == course.id)
-                                         .order_by(Completion.completed_at)):
+    statement = db.select(Completion).where(Completion.course_id == course.id).order_by(Completion.completed_at)
+    if learners is not None:
+        statement = statement.where(Completion.user_id.in_(learners))
+    for completion in db.session.scalars(statement):
         latest[completion.user_id] = completion
     ids = []
     for completion in latest.values():

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from app import audit
 from app.content.models import Course, CourseItem
 from app.content.services import published_courses
 from app.content.signals import version_published
@@ -62,8 +63,45 @@ def enrol(user, course, enrolled_by=None, check_prerequisites=True):
         enrolment.state, enrolment.withdrawn_at = "active", None
         if enrolment.completed_at is None:
             enrolment.version_id = course.current_version_id
+    else:
+        return enrolment  # already enrolled: nothing changes, nothing to record
+    if enrolled_by is not None and enrolled_by.id != user.id:
+        audit.record("enrolment.created", actor=enrolled_by, target=user, label=user.email, course=course.slug)
     db.session.flush()
     return enrolment
+
+
+def enrol_many(users, course, enrolled_by, note=None):
+    """Enrol many learners on a course at once (staff bulk enrolment; prerequisites are not checked).
+
+    Existing active enrolments are left alone; withdrawn ones are reactivated. Returns the users
+    who were newly enrolled. A few queries whatever the number of people.
+    """
+    if not course.published or course.current_version is None:
+        raise LearningError(_l("This course is not open for enrolment."))
+    by_user = {}
+    ids = [user.id for user in users]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        by_user.update({enrolment.user_id: enrolment for enrolment in db.session.scalars(
+            db.select(Enrolment).where(Enrolment.course_id == course.id, Enrolment.user_id.in_(chunk)))})
+    enrolled = []
+    for user in users:
+        enrolment = by_user.get(user.id)
+        if enrolment is None:
+            db.session.add(Enrolment(user_id=user.id, course_id=course.id, version_id=course.current_version_id,
+                                     enrolled_by_id=enrolled_by.id if enrolled_by else None))
+        elif enrolment.state == "withdrawn":
+            enrolment.state, enrolment.withdrawn_at = "active", None
+            if enrolment.completed_at is None:
+                enrolment.version_id = course.current_version_id
+        else:
+            continue
+        enrolled.append(user)
+        audit.record("enrolment.created", actor=enrolled_by, target=user, label=user.email, course=course.slug,
+                     note=note)
+    db.session.flush()
+    return enrolled
 
 
 def withdraw(enrolment):

@@ -1,0 +1,7 @@
+"""Cohorts: groups of learners with courses, a trainer and dates; bulk enrolment from CSV; progress matrix."""
+
+from flask import Blueprint
+
+bp = Blueprint("cohorts", __name__, template_folder="templates")
+
+from app.cohorts import models, routes  # noqa: E402,F401
