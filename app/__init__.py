@@ -6,7 +6,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import database  # noqa: F401  (registers the engine event listeners)
+from app import audit, database  # noqa: F401  (the audit model; the engine event listeners)
 from app.errors import register_error_handlers
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from app.i18n import select_locale, template_context
@@ -67,7 +67,9 @@ def register_extensions(app):
 def register_blueprints(app):
     """Mount each feature's blueprint."""
     from app.accounts import bp as accounts_bp
+    from app.api import bp as api_bp
     from app.certificates import bp as certificates_bp
+    from app.cohorts import bp as cohorts_bp
     from app.content import bp as content_bp
     from app.learning import bp as learning_bp
     from app.pages import bp as pages_bp
@@ -82,7 +84,9 @@ def register_blueprints(app):
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(studio_bp)
+    app.register_blueprint(cohorts_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(api_bp)
 
 
 def register_commands(app):

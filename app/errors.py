@@ -1,6 +1,6 @@
-"""Friendly error pages in the user's language, with a way forward."""
+"""Friendly error pages in the user's language, with a way forward; JSON errors under /api/."""
 
-from flask import current_app, render_template, request
+from flask import current_app, has_request_context, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -28,6 +28,48 @@ MESSAGES = {
 CSRF_MESSAGE = _l("The form had expired or was sent from another site. We kept nothing; please fill it in again.")
 
 
+# The JSON API answers machines, in English (documented in docs/api.md and its OpenAPI document).
+API_PREFIX = "/api/"
+API_MESSAGES = {
+    400: "The request is malformed.",
+    401: "A valid API token is required.",
+    403: "This token may not do that.",
+    404: "Nothing exists at this address.",
+    405: "This method is not allowed here.",
+    409: "The request conflicts with the current state.",
+    413: "The request body is too large.",
+    415: "Send the body as JSON with Content-Type: application/json.",
+    422: "The request could not be processed.",
+    429: "Too many requests. Wait a little and try again.",
+    500: "Something went wrong on our side. Nothing was changed; try again in a few minutes.",
+    503: "The service is temporarily unavailable. Try again in a few minutes.",
+}
+PASSED_ON_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
+
+
+def is_api_request():
+    """True inside a request to the JSON API (matched or not), whose errors must be JSON."""
+    return has_request_context() and request.path.startswith(API_PREFIX)
+
+
+def api_error(status, message=None, headers=None, **extra):
+    """A JSON error: {"error": {"status": 404, "message": "...", ...extra}} with that status."""
+    response = jsonify(error={"status": status, "message": message or API_MESSAGES.get(status, API_MESSAGES[500]),
+                              **extra})
+    response.status_code = status
+    response.headers.extend(headers or {})
+    return response
+
+
+def _api_http_error(error):
+    code = error.code if error.code in API_MESSAGES else 500 if error.code >= 500 else 400
+    # A description given with abort(code, "...") is the message; Werkzeug's stock texts are not.
+    # (Flask-Limiter's 429 carries the limit itself, e.g. "60 per 1 minute": not a message.)
+    described = code != 429 and error.description and error.description != type(error).description
+    headers = {name: value for name, value in error.get_headers() if name in PASSED_ON_HEADERS}
+    return api_error(code, error.description if described else None, headers)
+
+
 def render_error(code, message=None, retry_after=None):
     """Render the error page for `code`; falls back to plain HTML if even that fails."""
     title, default_message = MESSAGES.get(code, MESSAGES[500])
@@ -47,6 +89,8 @@ def handle_http_exception(error):
     """Render any HTTP error with our page (redirects and the like pass through)."""
     if error.code is None or error.code < 400:
         return error
+    if is_api_request():
+        return _api_http_error(error)
     if isinstance(error, CSRFError):
         return render_error(400, CSRF_MESSAGE)
     return render_error(error.code if error.code in MESSAGES else 500 if error.code >= 500 else 400)
@@ -58,7 +102,7 @@ def handle_unexpected(error):
         return handle_http_exception(error)
     db.session.rollback()
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-    return render_error(500)
+    return api_error(500) if is_api_request() else render_error(500)
 
 
 def register_error_handlers(app):

@@ -5,9 +5,9 @@ import unicodedata
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from app.accounts.models import Organisation
 from app.extensions import db
@@ -177,4 +177,25 @@ class RegistrationModeForm(FlaskForm):
         _l("Who can create an account"),
         choices=[SelectChoice("open", _l("Anyone can register")),
                  SelectChoice("invitation", _l("Only people who are invited"))],
+    )
+
+
+class ApiTokenForm(FlaskForm):
+    """A new personal API token: a name to recognise it by and what it may do."""
+
+    name = StringField(
+        _l("Token name"),
+        description=_l("Which system will use it, e.g. \"HR system\"."),
+        filters=[_strip],
+        validators=[DataRequired(_l("Give the token a name, such as the system that will use it.")),
+                    Length(max=100, message=_l("Use at most %(max)d characters.", max=100)),
+                    _no_control_characters],
+    )
+    scope = RadioField(
+        _l("What the token may do"),
+        choices=[SelectChoice("read", _l("Read only: list courses, cohorts, enrolments and completions")),
+                 SelectChoice("write", _l("Read and write: also enrol learners"))],
+        default="read",
+        validate_choice=False,  # AnyOf below gives the message people can act on
+        validators=[AnyOf(("read", "write"), message=_l("Choose read-only or read and write."))],
     )

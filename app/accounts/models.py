@@ -12,6 +12,7 @@ from app.timeutil import utcnow
 ROLES = ("learner", "trainer", "staff", "admin")
 ORGANISATION_KINDS = ("municipality", "region", "agency", "other")
 TOKEN_PURPOSES = ("reset", "invitation")
+API_SCOPES = ("read", "write")
 
 
 class Organisation(db.Model):
@@ -110,6 +111,26 @@ class AccountToken(db.Model):
     user: Mapped[User] = relationship(lazy="joined")
 
     __table_args__ = (CheckConstraint(f"purpose IN {TOKEN_PURPOSES}", name="purpose"),)
+
+
+class ApiToken(db.Model):
+    """A personal token for the JSON API; only its hash is stored, the secret is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))  # the first characters, so people can tell tokens apart
+    scope: Mapped[str] = mapped_column(String(10), default="read")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+    __table_args__ = (CheckConstraint(f"scope IN {API_SCOPES}", name="scope"),)
 
 
 class SiteSetting(db.Model):

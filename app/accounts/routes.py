@@ -1,16 +1,16 @@
 """Account pages: thin views that parse a form, call one service, commit and redirect."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.accounts import bp, forms, services, sessions
+from app.accounts import api_tokens, bp, forms, services, sessions
 from app.accounts.settings import registration_mode
 from app.accounts.throttling import Throttled
 from app.accounts.tokens import find_valid_token
 from app.errors import render_error
 from app.extensions import db, limiter
-from app.security import safe_next_url
+from app.security import role_required, safe_next_url
 
 
 def _sign_in(user, remember=False):
@@ -135,7 +135,7 @@ def accept_invitation(token):
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
 def profile():
-    """Name as printed on certificates, organisation and language."""
+    """Name as printed on certificates, organisation and language (and API tokens for staff)."""
     form = forms.ProfileForm(obj=current_user).fill_choices()
     if request.method == "GET":
         form.organisation_id.data = str(current_user.organisation_id or "")
@@ -151,7 +151,53 @@ def profile():
             db.session.commit()
             flash(_("Your profile has been saved."), "success")
             return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form)
+    return _render_profile(form)
+
+
+def _render_profile(form=None, token_form=None, new_secret=None):
+    """The profile page; staff and admins also see their API tokens."""
+    if form is None:
+        form = forms.ProfileForm(formdata=None, obj=current_user).fill_choices()
+        form.organisation_id.data = str(current_user.organisation_id or "")
+        form.language.data = current_user.language or current_app.config["BABEL_DEFAULT_LOCALE"]
+    tokens = None
+    if api_tokens.may_hold_tokens(current_user):
+        tokens = api_tokens.of_user(current_user)
+        token_form = token_form or forms.ApiTokenForm(formdata=None)
+    return render_template("accounts/profile.html", form=form, tokens=tokens, token_form=token_form,
+                           new_secret=new_secret)
+
+
+@bp.route("/api-tokens", methods=["POST"])
+@role_required("staff")
+def create_api_token():
+    """Create a personal API token and show its secret this once (never stored, never redirected)."""
+    token_form = forms.ApiTokenForm()
+    if token_form.validate_on_submit():
+        try:
+            _token, secret = api_tokens.create(current_user, token_form.name.data, token_form.scope.data)
+        except api_tokens.ApiTokenError as error:
+            db.session.rollback()
+            getattr(token_form, error.field).errors.append(str(error.message))
+        else:
+            db.session.commit()
+            response = make_response(_render_profile(new_secret=secret))
+            response.headers["Cache-Control"] = "no-store"
+            return response
+    return _render_profile(token_form=token_form)
+
+
+@bp.route("/api-tokens/<int:token_id>/revoke", methods=["POST"])
+@role_required("staff")
+def revoke_api_token(token_id):
+    """Revoke one of your own API tokens; systems using it are refused from now on (CSRF is checked globally)."""
+    token = api_tokens.find_own(current_user, token_id)
+    if token is None:
+        abort(404)
+    api_tokens.revoke(token, by=current_user)
+    db.session.commit()
+    flash(_("The token “%(name)s” is revoked.", name=token.name), "success")
+    return redirect(url_for("accounts.profile", _anchor="api-tokens"))
 
 
 @bp.route("/password", methods=["GET", "POST"])
