@@ -43,6 +43,8 @@ class Config:
     # Branding: the hub runs the platform under its own name and colours.
     PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "Cyber4All Academy")
     HUB_NAME = os.environ.get("HUB_NAME", "Cyber4All European Digital Innovation Hub")
+    # Names printed in Bulgarian (pages, e-mails and certificates in Bulgarian); HUB_NAME when empty.
+    HUB_NAME_BG = os.environ.get("HUB_NAME_BG", "Европейски цифров иновационен хъб Cyber4All")
     HUB_URL = os.environ.get("HUB_URL", "")
     BRAND_LOGO = os.environ.get("BRAND_LOGO", "img/logo.svg")
     BRAND_COLOR = os.environ.get("BRAND_COLOR", "#1d4f91")
@@ -50,6 +52,8 @@ class Config:
     CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "academy@cyber4all.example")
     SIGNATORY_NAME = os.environ.get("SIGNATORY_NAME", "Dr. Elena Georgieva")
     SIGNATORY_TITLE = os.environ.get("SIGNATORY_TITLE", "Director, Cyber4All EDIH")
+    SIGNATORY_NAME_BG = os.environ.get("SIGNATORY_NAME_BG", "д-р Елена Георгиева")
+    SIGNATORY_TITLE_BG = os.environ.get("SIGNATORY_TITLE_BG", "Директор на ЕЦИХ Cyber4All")
     CONTENT_LICENSE = os.environ.get("CONTENT_LICENSE", "CC-BY-4.0")
 
     # Languages: Bulgarian and English from day one.

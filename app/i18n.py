@@ -19,9 +19,17 @@ def select_locale():
     return request.accept_languages.best_match(list(languages)) or default
 
 
+def localized_setting(key, language):
+    """A branding setting in a language: `KEY_BG` for Bulgarian when it is set, else `KEY`."""
+    config = current_app.config
+    return config.get(f"{key}_{(language or '').upper()}") or config[key]
+
+
 def template_context():
-    """Values every template needs for the language switch and the <html lang>."""
+    """Values every template needs for the language switch, the <html lang> and the hub's name."""
+    language = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
     return {
-        "current_language": str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
+        "current_language": language,
         "languages": current_app.config["LANGUAGES"],
+        "hub_name": localized_setting("HUB_NAME", language),
     }

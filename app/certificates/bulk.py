@@ -22,7 +22,8 @@ from app.learning.models import Completion
 from app.timeutil import utcnow
 
 _WORKER_CONFIG_KEYS = ("ACADEMY_ENV", "SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "SERVER_URL", "KEYS_FOLDER",
-                       "HUB_NAME", "PLATFORM_NAME", "SIGNATORY_NAME", "SIGNATORY_TITLE", "BRAND_LOGO")
+                       "HUB_NAME", "PLATFORM_NAME", "SIGNATORY_NAME", "SIGNATORY_TITLE", "BRAND_LOGO",
+                       "HUB_NAME_BG", "SIGNATORY_NAME_BG", "SIGNATORY_TITLE_BG")
 _worker_app = None
 
 

@@ -8,6 +8,7 @@ from flask import current_app
 
 from app.certificates import badges, codes, pdf
 from app.extensions import db
+from app.i18n import localized_setting
 from app.links import external_url
 
 _TEMPLATE_FILES = (Path(__file__).parent / "templates" / "certificates" / "certificate.html", pdf.CSS_PATH)
@@ -19,7 +20,8 @@ def template_version():
     for path in _TEMPLATE_FILES:
         digest.update(path.read_bytes())
     config = current_app.config
-    for key in ("HUB_NAME", "SIGNATORY_NAME", "SIGNATORY_TITLE", "PLATFORM_NAME", "BRAND_LOGO"):
+    for key in ("HUB_NAME", "SIGNATORY_NAME", "SIGNATORY_TITLE", "PLATFORM_NAME", "BRAND_LOGO",
+                "HUB_NAME_BG", "SIGNATORY_NAME_BG", "SIGNATORY_TITLE_BG"):
         digest.update(str(config.get(key)).encode())
     return digest.hexdigest()[:16]
 
@@ -28,13 +30,15 @@ def context_of(certificate):
     """What the template shows, from the certificate's frozen record."""
     config = current_app.config
     code = codes.formatted(certificate.code)
+    language = certificate.language
     return {
         "learner_name": certificate.learner_name, "course_title": certificate.course_title,
         "language": certificate.language, "hours": certificate.hours, "competences": certificate.competences,
         "completed_on": certificate.completed_on, "issued_on": certificate.issued_at.date(),
         "valid_until": certificate.valid_until, "code": code,
-        "verify_url": external_url("certificates.verify", code=code), "issuer_name": config["HUB_NAME"],
-        "signatory_name": config["SIGNATORY_NAME"], "signatory_title": config["SIGNATORY_TITLE"],
+        "verify_url": external_url("certificates.verify", code=code), "issuer_name": localized_setting("HUB_NAME", language),
+        "signatory_name": localized_setting("SIGNATORY_NAME", language),
+        "signatory_title": localized_setting("SIGNATORY_TITLE", language),
         "platform_name": config["PLATFORM_NAME"],
     }
 

@@ -81,3 +81,23 @@ def test_cli_render(app, runner, holder, tmp_path):
     result = runner.invoke(args=["certificates", "render", holder.code.lower(), str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_hub_and_signatory_appear_in_the_certificates_language(app, holder, tmp_path):
+    """An English certificate names the hub in English; a Bulgarian one in Bulgarian (HUB_NAME_BG)."""
+    app.config.update(HUB_NAME="Trakia EDIH", HUB_NAME_BG="ЕЦИХ Тракия",
+                      SIGNATORY_TITLE="Director", SIGNATORY_TITLE_BG="Директор")
+
+    def text_of(certificate):
+        path = tmp_path / f"{certificate.language}.pdf"
+        path.write_bytes(documents.render(certificate))
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+        return text.upper()  # the hub's name is set in capitals by the stylesheet
+
+    english = text_of(holder)
+    assert "TRAKIA EDIH" in english and "ЕЦИХ ТРАКИЯ" not in english and "DIRECTOR" in english
+    holder.language = "bg"
+    bulgarian = text_of(holder)
+    assert "ЕЦИХ ТРАКИЯ" in bulgarian and "TRAKIA EDIH" not in bulgarian and "ДИРЕКТОР" in bulgarian
+    app.config["HUB_NAME_BG"] = ""
+    assert "TRAKIA EDIH" in text_of(holder)  # no Bulgarian name set: the one name everywhere
