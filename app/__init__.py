@@ -92,12 +92,14 @@ def register_blueprints(app):
 def register_commands(app):
     """Add the `flask` CLI groups."""
     from app.accounts.cli import users_cli
+    from app.audit import audit_cli
     from app.certificates.cli import certificates_cli
     from app.content.cli import courses_cli
     from app.demo import demo_command
     from app.quizzes.cli import quiz_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(audit_cli)
     app.cli.add_command(courses_cli)
     app.cli.add_command(quiz_cli)
     app.cli.add_command(certificates_cli)

@@ -6,9 +6,11 @@ offers no way to edit or delete an entry: the ORM refuses to update or delete on
 engines a trigger (migration 0008) refuses UPDATE. Old entries can only be pruned by the operator's CLI command.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+import click
 from flask import has_request_context, request
+from flask.cli import AppGroup
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Index, String, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -136,3 +138,16 @@ def search(action="", actor="", target="", since=None, until=None, page=1):
         statement = statement.where(AuditEvent.at < until)
     return db.paginate(statement, page=page, per_page=PER_PAGE, error_out=False)
 
+
+
+audit_cli = AppGroup("audit", help="Look after the audit log.")
+
+
+@audit_cli.command("prune")
+@click.option("--older-than", "days", type=click.IntRange(min=30), required=True,
+              help="Delete entries older than this many days (at least 30).")
+def prune_command(days):
+    """Delete old entries, as the hub's retention policy requires (e.g. --older-than 1825 for five years)."""
+    deleted = prune(utcnow() - timedelta(days=days))
+    db.session.commit()
+    click.echo(f"Deleted {deleted} audit log entries older than {days} days.")

@@ -58,6 +58,20 @@ def _form_errors(path):
     return open_with_errors
 
 
+def _upload_roster(data):
+    """Upload a learner list to the demo cohort: a good one lands on the preview, a bad one on the errors."""
+    def upload(page):
+        page.goto("/staff/cohorts/1")
+        page.set_input_files("input[name='roster']", files=[
+            {"name": "learners.csv", "mimeType": "text/csv", "buffer": data}])
+        with page.expect_navigation():
+            page.click("main form[action$='/upload'] button[type='submit']")
+    return upload
+
+
+ROSTER = "Име и фамилия;Имейл;Организация\nНова Служителка;nova@plovdiv.example;\nЛош Адрес;not-an-address;\n"
+
+
 def _verify_result(page, live_server):
     page.goto(f"/verify/{live_server.certificate_code}")
 
@@ -101,6 +115,24 @@ PAGES = {
     "staff-certificates": (STAFF, "/staff/certificates", 200),
     "staff-bulk": (STAFF, "/staff/certificates/bulk", 200),
     "admin-settings": (ADMIN, "/staff/settings", 200),
+    "staff-overview": (STAFF, "/staff/", 200),
+    "staff-reports": (STAFF, "/staff/reports", 200),
+    "staff-reports-errors": (STAFF, lambda page: page.goto("/staff/reports?from=2027-13-45"), None),
+    "staff-people": (STAFF, "/staff/people", 200),
+    "staff-person": (ADMIN, "/staff/people/1", 200),
+    "staff-organisations": (STAFF, "/staff/organisations", 200),
+    "staff-organisation": (STAFF, "/staff/organisations/1", 200),
+    "staff-audit": (STAFF, "/staff/audit", 200),
+    "staff-profile-tokens": (STAFF, "/account/profile", 200),
+    "cohorts": (STAFF, "/staff/cohorts", 200),
+    "cohort": (STAFF, "/staff/cohorts/1", 200),
+    "cohort-edit": (STAFF, "/staff/cohorts/1/edit", 200),
+    "cohort-new-errors": (STAFF, _form_errors("/staff/cohorts/new"), None),
+    "cohort-preview": (STAFF, _upload_roster(ROSTER.encode("utf-8-sig")), None),
+    "cohort-upload-errors": (STAFF, _upload_roster(b"first;second\na;b\n"), None),
+    "staff-bulk-cohort": (STAFF, lambda page: page.goto("/staff/certificates/bulk?cohort=1"), None),
+    "trainer-cohorts": (TRAINER, "/trainer/cohorts", 200),
+    "cohort-matrix": (TRAINER, "/trainer/cohorts/1", 200),
     "error-404": (None, "/no-such-page", 404),
     "error-403": (LEARNER, "/staff/settings", 403),
 }
