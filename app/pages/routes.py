@@ -1,6 +1,7 @@
 """Home page, language switch, brand stylesheet and /healthz."""
 
-from flask import Response, current_app, jsonify, redirect, request, session, url_for
+from flask import Response, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -9,6 +10,8 @@ from app.extensions import csrf, db
 from app.pages import bp
 from app.pages.branding import brand_css
 from app.security import safe_next_url
+
+STATEMENT_LANGUAGES = ("bg", "en")  # the statement is written, not translated: one template per language
 
 
 @bp.route("/language", methods=["POST"])
@@ -23,6 +26,14 @@ def set_language():
             current_user.language = language
             db.session.commit()
     return redirect(back)
+
+
+@bp.route("/accessibility")
+def accessibility():
+    """The accessibility statement the Web Accessibility Directive requires, in the page's language."""
+    language = str(get_locale() or "en")
+    return render_template("pages/accessibility.html", site_url=current_app.config["SERVER_URL"],
+                           statement_language=language if language in STATEMENT_LANGUAGES else "en")
 
 
 @bp.route("/brand.css")

@@ -133,6 +133,7 @@ PAGES = {
     "staff-bulk-cohort": (STAFF, lambda page: page.goto("/staff/certificates/bulk?cohort=1"), None),
     "trainer-cohorts": (TRAINER, "/trainer/cohorts", 200),
     "cohort-matrix": (TRAINER, "/trainer/cohorts/1", 200),
+    "accessibility-statement": (None, "/accessibility", 200),
     "error-404": (None, "/no-such-page", 404),
     "error-403": (LEARNER, "/staff/settings", 403),
 }
