@@ -103,7 +103,7 @@ def preview(cohort_id, upload_id):
             return redirect(url_for("cohorts.show", cohort_id=cohort.id))
         db.session.commit()
         _send(invitations)
-        flash(_("%(enrolled)d people enrolled, of whom %(invited)d were invited by e-mail; %(skipped)d rows skipped.",
+        flash(_("Enrolled: %(enrolled)d (new accounts invited by e-mail: %(invited)d). Rows skipped: %(skipped)d.",
                 enrolled=summary["invite"] + summary["enrol"], invited=summary["invite"], skipped=summary["skip"]),
               "success")
         return redirect(url_for("cohorts.show", cohort_id=cohort.id))

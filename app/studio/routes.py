@@ -38,7 +38,7 @@ def index():
 def upload():
     """Upload a package; it becomes a draft version, or every problem is listed."""
     form = forms.UploadForm()
-    problems = []
+    problems, course = [], None
     if form.validate_on_submit():
         upload_file = form.package.data
         try:
@@ -50,6 +50,7 @@ def upload():
         except ValidationFailed as failed:
             db.session.rollback()
             problems = failed.problems
+            course = services.course_of_problems(problems, current_user)
         except services.StudioError as error:
             db.session.rollback()
             form.package.errors.append(str(error.message))
@@ -60,7 +61,7 @@ def upload():
             else:
                 flash(_("Version %(n)d was saved as a draft. Check it, then publish it.", n=result.version), "success")
             return redirect(url_for("studio.course", slug=result.slug))
-    return render_template("studio/upload.html", form=form, problems=problems)
+    return render_template("studio/upload.html", form=form, problems=problems, course=course)
 
 
 @bp.route("/courses/<slug>")

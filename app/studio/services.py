@@ -64,6 +64,13 @@ def course_for_editing(slug, user):
     return course
 
 
+def course_of_problems(problems, user):
+    """The existing course a failed upload was for, if this user may edit it (its problems then link
+    into the browser editor, where they can be fixed)."""
+    slug = problems[0].path.split("/", 1)[0] if problems else ""
+    return course_for_editing(slug, user) if slug else None
+
+
 def versions_of(course):
     """Every version of a course, newest first."""
     return db.session.scalars(

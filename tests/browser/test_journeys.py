@@ -211,3 +211,118 @@ def test_learner_journey_with_the_keyboard_alone(browser, live_server, width):
     assert "Мария Петрова" in verifier.locator("main").inner_text()
     stranger.close()
     context.close()
+
+
+def _signed_in_page(browser, live_server, email, password):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en",
+                                  extra_http_headers={"Accept-Language": "en"}, base_url=live_server.url,
+                                  accept_downloads=True)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto("/account/login")
+    page.fill("input[name='email']", email)
+    page.fill("input[name='password']", password)
+    with page.expect_navigation():
+        page.click("main form button[type='submit']")
+    return context, page
+
+
+def test_trainer_fixes_a_broken_upload_in_the_browser_and_publishes(browser, live_server):
+    """Upload a package with an error, see it listed, open the line in the editor, fix it, preview, publish."""
+    import io
+    import zipfile
+
+    from app.content import exporter
+    from app.content.models import Course, CourseVersion
+    from app.extensions import db
+    from tests.browser.conftest import TRAINER
+
+    with live_server.app.app_context():
+        course = db.session.scalar(db.select(Course).where(Course.slug == "open-services"))
+        files = exporter.package_files(course.current_version)
+        lesson = next(name for name in sorted(files) if name.endswith(".md") and name != "course.md"
+                      and not name.endswith(".quiz.md"))
+        versions_before = db.session.scalar(db.select(db.func.max(CourseVersion.number))
+                                            .where(CourseVersion.course_id == course.id))
+        db.session.remove()
+    broken_text = files[lesson].decode() + "\n![](assets/missing.png)\n"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in {**files, lesson: broken_text.encode()}.items():
+            archive.writestr(f"open-services/{name}", data)
+
+    context, page = _signed_in_page(browser, live_server, *TRAINER)
+    page.goto("/trainer/upload")
+    page.set_input_files("input[name='package']", files=[
+        {"name": "open-services.zip", "mimeType": "application/zip", "buffer": buffer.getvalue()}])
+    with page.expect_navigation():
+        page.click("main form button[type='submit']")
+    summary = page.locator(".error-summary")
+    assert summary.count() == 1 and "alt" in summary.inner_text().lower()
+    screenshot(page, "journey-trainer-upload-errors")
+
+    with page.expect_navigation():
+        page.click(f".problem-list a[href*='/edit/{lesson}']")
+    fixed = broken_text.replace("![](assets/missing.png)", "A new closing paragraph, checked in the browser.")
+    page.fill("#source", fixed)
+    with page.expect_navigation():
+        page.click("button[value='preview']")
+    assert page.locator(".error-summary").count() == 0
+    assert "A new closing paragraph, checked in the browser." in page.locator(".editor-preview").inner_text()
+    screenshot(page, "journey-trainer-preview")
+    with page.expect_navigation():
+        page.click("button[value='save']")
+    with page.expect_navigation():
+        page.click(f"main form[action$='/publish/{versions_before + 1}'] button")
+    assert f"Version {versions_before + 1} is now published" in page.locator(".flashes").inner_text()
+    screenshot(page, "journey-trainer-published")
+    page.goto(f"/courses/open-services/{lesson[3:-3]}")
+    assert "A new closing paragraph, checked in the browser." in page.locator("main").inner_text()
+    context.close()
+
+
+def test_staff_enrol_a_cohort_from_csv_and_issue_its_certificates(browser, live_server):
+    """Create a cohort, upload the list, check the preview, confirm, then get the cohort's certificates as a ZIP."""
+    from tests.browser.conftest import STAFF
+
+    context, page = _signed_in_page(browser, live_server, *STAFF)
+    page.goto("/staff/")
+    with page.expect_navigation():
+        page.click("main a[href='/staff/cohorts']")
+    with page.expect_navigation():
+        page.click("main a[href='/staff/cohorts/new']")
+    page.fill("#name", "Община Пловдив — Киберхигиена — пролет 2027")
+    page.fill("#starts_on", "2027-03-01")
+    page.check("input[name='courses'][value] >> nth=0")
+    page.locator("label", has_text="(kiberhigiena)").click()
+    with page.expect_navigation():
+        page.click("main form button[type='submit']")
+    assert "The cohort was saved." in page.locator(".flashes").inner_text()
+    roster = ("Име и фамилия;Имейл;Организация\n"
+              "Иван Георгиев;ivan.georgiev@demo.academy;Община Пловдив\n"
+              "Нова Служителка;nova.sluzhitelka@plovdiv.example;\n"
+              "Грешен Адрес;not-an-address;\n").encode("utf-8-sig")
+    page.set_input_files("input[name='roster']", files=[
+        {"name": "plovdiv.csv", "mimeType": "text/csv", "buffer": roster}])
+    with page.expect_navigation():
+        page.click("main form[action$='/upload'] button[type='submit']")
+    table = page.locator("main table").inner_text()
+    assert "New account, invited" in table and "Enrolled" in table and "is not an e-mail address" in table
+    screenshot(page, "journey-staff-preview")
+    with page.expect_navigation():
+        page.click("main form button[type='submit']:has-text('Enrol 2 people')")
+    flashed = page.locator(".flashes").inner_text()
+    assert "Enrolled: 2 (new accounts invited by e-mail: 1). Rows skipped: 1." in flashed
+
+    with page.expect_navigation():
+        page.click("main a[href*='/staff/certificates/bulk?cohort=']")
+    label = next(text for text in page.locator("#course option").all_inner_texts() if "Киберхигиена" in text)
+    page.locator("#course").select_option(label=label)
+    with page.expect_navigation():
+        page.click("main form button[type='submit']")
+    page.wait_for_selector("main a[href$='.zip']", timeout=120_000)  # the page follows the job's progress
+    screenshot(page, "journey-staff-certificates")
+    with page.expect_download() as download:
+        page.click("main a[href$='.zip']")
+    assert download.value.path().read_bytes().startswith(b"PK")
+    context.close()

@@ -118,7 +118,7 @@ def test_bulk_enrolment_preview_then_confirm(client, cohort, course, make_user, 
     response = _confirm(client, preview_url)
     assert response.status_code == 302
     flash = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "3 people enrolled, of whom 2 were invited by e-mail; 5 rows skipped." in flash
+    assert "Enrolled: 3 (new accounts invited by e-mail: 2). Rows skipped: 5." in flash
 
     maria = db.session.scalar(db.select(User).where(User.email == "maria@plovdiv.bg"))
     petar = db.session.scalar(db.select(User).where(User.email == "petar@varna.bg"))

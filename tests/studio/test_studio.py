@@ -256,3 +256,15 @@ def test_importing_a_broken_bank_explains_and_saves_nothing(client, owned_course
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "x.gift:1:" in page
     assert db.session.scalar(db.select(db.func.count(CourseVersion.id))) == 1
+
+
+def test_failed_upload_of_an_existing_course_links_each_problem_to_the_editor(client, owned_course, make_user):
+    """The trainer can fix the problem in the browser: each file:line opens the editor at that line."""
+    no_alt = packages.LESSON_1.replace("![A strong passphrase written on a card]", "![]")
+    broken = packages.files(**{"01-passwords_dot_md": no_alt})
+    page = _upload(client, packages.zip_bytes(broken)).get_data(as_text=True)
+    assert 'href="/trainer/courses/cyber-hygiene/edit/01-passwords.md?line=' in page
+    other = client.application.test_client()
+    submit(other, "/account/login", {"email": make_user(role="trainer").email, "password": "correct horse battery"})
+    page = _upload(other, packages.zip_bytes(broken)).get_data(as_text=True)
+    assert "/edit/01-passwords.md" not in page  # someone else's course: the problems, but no way into its editor
