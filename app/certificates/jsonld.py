@@ -16,6 +16,10 @@ CONTEXT_FILES = {
     "https://www.w3.org/2018/credentials/v1": "w3c_2018_credentials_v1.jsonld",
     "https://w3id.org/security/data-integrity/v1": "w3id_security_data-integrity_v1.jsonld",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": "ob_v3p0_context-3.0.3.json",
+    # Earlier versions, for verifying credentials that other issuers signed with them.
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json": "ob_v3p0_context-3.0.1.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json": "ob_v3p0_context-3.0.2.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json": "ob_v3p0_extensions.json",
 }
 
 # Appended to a document's contexts to catch terms and types that would otherwise be dropped silently.
