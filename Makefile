@@ -31,7 +31,7 @@ db: $(STAMP) $(MO)
 
 test: $(STAMP) $(MO)
 	@tools/system-packages.sh test
-	$(BIN)/pytest
+	$(BIN)/pytest --durations=25
 
 bench: $(STAMP) $(MO)
 	$(BIN)/python bench/certificates.py

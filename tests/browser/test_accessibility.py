@@ -72,8 +72,83 @@ def _upload_roster(data):
 ROSTER = "Име и фамилия;Имейл;Организация\nНова Служителка;nova@plovdiv.example;\nЛош Адрес;not-an-address;\n"
 
 
+def _with_app(live_server, work):
+    """Run `work()` in the served app's context (to make a token or a job the page needs) and return its result."""
+    from app.extensions import db
+
+    with live_server.app.app_context():
+        try:
+            return work()
+        finally:
+            db.session.commit()
+            db.session.remove()
+
+
+def _account_token(purpose):
+    """A page opened from an e-mail link: set your password (invitation) or choose a new one (reset)."""
+    def open_link(page, live_server):
+        from datetime import timedelta
+
+        from app.accounts import services, tokens
+        from app.accounts.models import find_user_by_email
+
+        def make():
+            email = f"{purpose}-{page.language}@plovdiv.example"
+            user = find_user_by_email(email) or services.create_user(email, "Нов Служител", None)
+            return tokens.issue_token(user, purpose, timedelta(hours=1))
+        token = _with_app(live_server, make)
+        path = "invitation" if purpose == "invitation" else "reset"
+        response = page.goto(f"/account/{path}/{token}")
+        assert response.status == 200
+    return open_link
+
+
+def _registration_closed(page, live_server):
+    from app.accounts.settings import set_registration_mode
+
+    _with_app(live_server, lambda: set_registration_mode("invitation"))
+    try:
+        page.goto("/account/register")
+    finally:
+        _with_app(live_server, lambda: set_registration_mode("open"))
+
+
+def _bulk_job(page, live_server):
+    from app.accounts.models import find_user_by_email
+    from app.certificates import bulk
+    from app.content.models import Course
+    from app.extensions import db
+
+    def make():
+        course = db.session.scalar(db.select(Course).where(Course.slug == "kiberhigiena"))
+        return bulk.start(course, find_user_by_email(STAFF[0])).id
+    page.goto(f"/staff/certificates/bulk/{_with_app(live_server, make)}")
+
+
+def _failed_upload(page):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("broken/course.md", "---\ntitle: Broken\n---\n")
+        archive.writestr("broken/01-lesson.md", "---\ntitle: Lesson\n---\n\n![](missing.png)\n")
+    page.goto("/trainer/upload")
+    page.set_input_files("input[name='package']", files=[
+        {"name": "broken.zip", "mimeType": "application/zip", "buffer": buffer.getvalue()}])
+    with page.expect_navigation():
+        page.click("main form button[type='submit']")
+    assert page.locator(".error-summary").count() == 1
+
+
 def _verify_result(page, live_server):
     page.goto(f"/verify/{live_server.certificate_code}")
+
+
+def _server(action):
+    """Mark an action that needs the live server (to prepare data in its app)."""
+    action.needs_server = True
+    return action
 
 
 # name: (account or None, path or action, expected HTTP status of the audited page or None)
@@ -134,6 +209,11 @@ PAGES = {
     "trainer-cohorts": (TRAINER, "/trainer/cohorts", 200),
     "cohort-matrix": (TRAINER, "/trainer/cohorts/1", 200),
     "accessibility-statement": (None, "/accessibility", 200),
+    "accept-invitation": (None, _server(_account_token("invitation")), None),
+    "reset-with-token": (None, _server(_account_token("reset")), None),
+    "registration-closed": (None, _server(_registration_closed), None),
+    "staff-bulk-job": (STAFF, _server(_bulk_job), None),
+    "studio-upload-errors": (TRAINER, _failed_upload, None),
     "error-404": (None, "/no-such-page", 404),
     "error-403": (LEARNER, "/staff/settings", 403),
 }
@@ -163,7 +243,8 @@ def test_page_has_no_wcag_violations(name, page, live_server, axe):
     if account is not None:
         sign_in(page, *account)
     if callable(target):
-        (target(page, live_server) if target is _verify_result else target(page))
+        (target(page, live_server) if getattr(target, "needs_server", False) or target is _verify_result
+         else target(page))
     else:
         response = page.goto(target)
         assert response.status == status, f"{target} answered {response.status}, expected {status}"
