@@ -24,6 +24,7 @@ ACTIONS = {
     "user.role_changed": _l("Role changed"),
     "user.deactivated": _l("Account deactivated"),
     "user.reactivated": _l("Account reactivated"),
+    "user.accommodation_changed": _l("Extra time in quizzes changed"),
     "user.invited": _l("Account created with an invitation"),
     "organisation.created": _l("Organisation created"),
     "organisation.updated": _l("Organisation changed"),

@@ -13,6 +13,8 @@ ROLES = ("learner", "trainer", "staff", "admin")
 ORGANISATION_KINDS = ("municipality", "region", "agency", "other")
 TOKEN_PURPOSES = ("reset", "invitation")
 API_SCOPES = ("read", "write")
+# Extra time in timed quizzes, granted by staff as an accommodation (WCAG 2.2.1): percent more, or no limit.
+TIME_ACCOMMODATIONS = ("", "25", "50", "100", "none")
 
 
 class Organisation(db.Model):
@@ -52,10 +54,14 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    time_accommodation: Mapped[str] = mapped_column(String(10), default="", server_default="")
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
 
-    __table_args__ = (CheckConstraint(f"role IN {ROLES}", name="role"),)
+    __table_args__ = (
+        CheckConstraint(f"role IN {ROLES}", name="role"),
+        CheckConstraint(f"time_accommodation IN {TIME_ACCOMMODATIONS}", name="time_accommodation"),
+    )
 
     # The token of the login session this object was loaded through (see LoginSession).
     login_token = None

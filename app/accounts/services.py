@@ -10,7 +10,15 @@ from flask_babel import lazy_gettext as _l
 
 from app import audit, mail
 from app.accounts import sessions, throttling, tokens
-from app.accounts.models import ORGANISATION_KINDS, ROLES, Organisation, User, email_key, find_user_by_email
+from app.accounts.models import (
+    ORGANISATION_KINDS,
+    ROLES,
+    TIME_ACCOMMODATIONS,
+    Organisation,
+    User,
+    email_key,
+    find_user_by_email,
+)
 from app.accounts.passwords import hash_password, needs_rehash, verify_password
 from app.extensions import db
 from app.links import external_url
@@ -170,6 +178,18 @@ def set_role(user, role, by=None):
         return
     audit.record("user.role_changed", actor=by, target=user, old=user.role, new=role)
     user.role = role
+    db.session.flush()
+
+
+def set_time_accommodation(user, value, by=None):
+    """Give a learner extra time (25, 50 or 100 percent more) or no limit in timed quizzes; "" is the standard."""
+    if value not in TIME_ACCOMMODATIONS:
+        raise AccountError(_l("Choose one of the options."), field="time_accommodation")
+    if value == user.time_accommodation:
+        return
+    audit.record("user.accommodation_changed", actor=by, target=user, old=user.time_accommodation or "standard",
+                 new=value or "standard")
+    user.time_accommodation = value
     db.session.flush()
 
 

@@ -1,4 +1,4 @@
-"""Checks of Markdown bodies, line by line: links, images, alt text and heading structure."""
+"""Checks of Markdown bodies, line by line: links, images, alt text, heading structure and table headers."""
 
 import re
 
@@ -15,6 +15,9 @@ REFERENCE = re.compile(r"^\s{0,3}\[[^\]^][^\]]*\]:\s*<?(\S+?)>?(?:\s|$)")
 RAW_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 RAW_LOCAL_URL = re.compile(r"<(?:img|a)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?!https?:|mailto:|tel:|#)[^\s\"'>]+",
                            re.IGNORECASE)
+RAW_TABLE = re.compile(r"<table\b", re.IGNORECASE)
+RAW_TABLE_END = re.compile(r"</table\s*>", re.IGNORECASE)
+RAW_HEADER_CELL = re.compile(r"<th\b", re.IGNORECASE)
 ADMONITION = re.compile(r"^\s*!!!\s+[\w-]+\s*$")
 RAW_ALT = re.compile(r"\balt\s*=\s*(\"[^\"]+\"|'[^']+'|[^\s>\"']+)", re.IGNORECASE)
 VAGUE_LINK_TEXTS = {
@@ -27,6 +30,7 @@ def check_body(body, first_line, filenames, assets, report):
     """Check a Markdown body; `report(line, message)` is called for each problem found."""
     in_fence = False
     previous_level = 1  # the page's own title is the h1
+    table = None  # [line of an open raw HTML <table>, whether it has a header cell yet]
     for offset, raw in enumerate(body.splitlines()):
         line = first_line + offset
         if FENCE.match(raw):
@@ -42,8 +46,23 @@ def check_body(body, first_line, filenames, assets, report):
             report(line, _l("write links and images to lessons or assets in Markdown, e.g. ![alt](assets/file.png); "
                             "in HTML tags they cannot be resolved"))
         previous_level = _check_heading(text, line, previous_level, report)
+        table = _check_table(text, line, table, report)
         _check_images(text, line, assets, report)
         _check_links(text, line, filenames, assets, report)
+
+
+def _check_table(text, line, table, report):
+    """Markdown tables always have a header row; a raw HTML table needs <th> cells to have one."""
+    if RAW_TABLE.search(text):
+        table = [line, False]
+    if table is not None and RAW_HEADER_CELL.search(text):
+        table[1] = True
+    if table is not None and RAW_TABLE_END.search(text):
+        if not table[1]:
+            report(table[0], _l("this table has no header row: mark the first row's cells as <th>, or write the "
+                                "table in Markdown (| Heading | … | followed by | --- |)"))
+        table = None
+    return table
 
 
 def _check_heading(text, line, previous_level, report):

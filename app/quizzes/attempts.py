@@ -1,5 +1,6 @@
 """Attempt rules: start (frozen draw and order), save (no stale overwrites), submit once, time limits."""
 
+import math
 import random
 from datetime import timedelta
 
@@ -67,7 +68,17 @@ def _layout(quiz, rng):
     return layout
 
 
-def start(user_id, quiz, rng=None):
+def time_limit_for(quiz, accommodation=""):
+    """Minutes the learner has, with the extra time staff granted them (None: no limit)."""
+    minutes = quiz.settings.get("time_limit")
+    if not minutes or accommodation == "none":
+        return None
+    if accommodation:
+        return math.ceil(minutes * (100 + int(accommodation)) / 100)
+    return minutes
+
+
+def start(user_id, quiz, rng=None, accommodation=""):
     """Return the learner's open attempt, or start a new one within the attempt limit."""
     attempts = attempts_of(user_id, quiz)
     open_attempt = next((a for a in attempts if a.state == "in_progress"), None)
@@ -75,7 +86,7 @@ def start(user_id, quiz, rng=None):
         return open_attempt
     if attempts_left(quiz, attempts) == 0:
         raise AttemptError(_l("You have used all your attempts at this quiz."))
-    minutes = quiz.settings.get("time_limit")
+    minutes = time_limit_for(quiz, accommodation)
     now = utcnow()
     attempt = Attempt(quiz_id=quiz.id, user_id=user_id, number=len(attempts) + 1, started_at=now,
                       deadline=now + timedelta(minutes=minutes) if minutes else None,

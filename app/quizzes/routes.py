@@ -62,6 +62,7 @@ def intro(slug, quiz_slug):
     mine = attempts.attempts_of(current_user.id, quiz)
     return render_template("quizzes/intro.html", course=course, version=version, quiz=quiz, attempts=mine,
                            left=attempts.attempts_left(quiz, mine), form=AttemptForm(),
+                           minutes=attempts.time_limit_for(quiz, current_user.time_accommodation),
                            open_attempt=next((a for a in mine if a.state == "in_progress"), None))
 
 
@@ -74,7 +75,7 @@ def start(slug, quiz_slug):
         abort(400)
     try:
         learning.active_enrolment(current_user, course)
-        attempt = attempts.start(current_user.id, quiz)
+        attempt = attempts.start(current_user.id, quiz, accommodation=current_user.time_accommodation)
     except (attempts.AttemptError, learning.LearningError) as error:
         db.session.rollback()
         flash(str(error.message), "error")

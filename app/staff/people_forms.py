@@ -37,3 +37,21 @@ class OrganisationForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=[SelectChoice(kind, KIND_LABELS[kind]) for kind in ORGANISATION_KINDS])
     country = StringField(_l("Country code"), description=_l("Two letters, e.g. BG, GR, RO."), default="BG",
                           filters=[_strip], validators=[DataRequired(), Length(min=2, max=2)])
+
+
+ACCOMMODATION_LABELS = {
+    "": _l("Standard time"),
+    "25": _l("25% more time"),
+    "50": _l("50% more time"),
+    "100": _l("Double time"),
+    "none": _l("No time limit"),
+}
+
+
+class AccommodationForm(FlaskForm):
+    time_accommodation = RadioField(
+        _l("Time in timed quizzes"),
+        choices=[SelectChoice(value, label) for value, label in ACCOMMODATION_LABELS.items()],
+        description=_l("For people who need more time, e.g. because of a disability. It applies to quizzes "
+                       "they start from now on."),
+    )

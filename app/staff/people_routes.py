@@ -13,7 +13,14 @@ from app.learning.models import Enrolment
 from app.security import role_required
 from app.staff import bp
 from app.staff.forms import ConfirmForm
-from app.staff.people_forms import KIND_LABELS, ROLE_LABELS, OrganisationForm, RoleForm
+from app.staff.people_forms import (
+    ACCOMMODATION_LABELS,
+    KIND_LABELS,
+    ROLE_LABELS,
+    AccommodationForm,
+    OrganisationForm,
+    RoleForm,
+)
 
 
 def _page():
@@ -39,7 +46,8 @@ def person(user_id):
                                     .order_by(Enrolment.enrolled_at.desc())).all()
     return render_template("staff/person.html", person=user, enrolments=enrolments,
                            certificates=certificates.of_user(user.id), role_form=RoleForm(role=user.role),
-                           form=ConfirmForm(), role_labels=ROLE_LABELS)
+                           form=ConfirmForm(), role_labels=ROLE_LABELS, accommodation_labels=ACCOMMODATION_LABELS,
+                           accommodation_form=AccommodationForm(time_accommodation=user.time_accommodation))
 
 
 @bp.route("/people/<int:user_id>/role", methods=["POST"])
@@ -58,6 +66,22 @@ def change_role(user_id):
             flash(_("%(name)s is now: %(role)s.", name=user.full_name, role=ROLE_LABELS[user.role]), "success")
     else:
         flash(_("Choose a role."), "error")
+    return redirect(url_for("staff.person", user_id=user.id))
+
+
+@bp.route("/people/<int:user_id>/time", methods=["POST"])
+@role_required("staff")
+def change_time_accommodation(user_id):
+    """Extra time (or no limit) in timed quizzes, as an accommodation."""
+    user = db.get_or_404(User, user_id)
+    form = AccommodationForm()
+    if form.validate_on_submit():
+        accounts.set_time_accommodation(user, form.time_accommodation.data, by=current_user)
+        db.session.commit()
+        flash(_("%(name)s now has: %(time)s.", name=user.full_name,
+                time=ACCOMMODATION_LABELS[user.time_accommodation]), "success")
+    else:
+        flash(_("Choose one of the options."), "error")
     return redirect(url_for("staff.person", user_id=user.id))
 
 

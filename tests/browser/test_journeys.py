@@ -326,3 +326,36 @@ def test_staff_enrol_a_cohort_from_csv_and_issue_its_certificates(browser, live_
         page.click("main a[href$='.zip']")
     assert download.value.path().read_bytes().startswith(b"PK")
     context.close()
+
+
+def test_quiz_timer_warns_politely_and_never_moves_focus(page, live_server):
+    """Five minutes before the end, a polite live region says so; the focus stays where the learner typed."""
+    from datetime import timedelta
+
+    from app.extensions import db
+    from app.quizzes.models import Attempt
+    from app.timeutil import utcnow
+    from tests.browser.conftest import LEARNER, sign_in
+
+    sign_in(page, *LEARNER)
+    page.goto("/courses/cyber-hygiene/quiz/check")
+    with page.expect_navigation():
+        page.click("main form[action$='/start'] button, main a[href*='/attempts/']")
+    attempt_id = int(re.search(r"/attempts/(\d+)", page.url).group(1))
+    with live_server.app.app_context():
+        db.session.execute(db.update(Attempt).where(Attempt.id == attempt_id)
+                           .values(deadline=utcnow() + timedelta(minutes=4, seconds=50)))
+        db.session.commit()
+        db.session.remove()
+    page.reload()
+    assert page.get_attribute("#timer-alert", "aria-live") == "polite"
+    assert page.get_attribute("#timer", "aria-live") == "off"  # the ticking clock itself stays silent
+    field = page.locator(".quiz-form input[type='text'], .quiz-form input[type='radio']").first
+    field.focus()
+    page.wait_for_function("document.getElementById('timer-alert').textContent.includes('5')")
+    assert "5" in page.inner_text("#timer-alert")
+    assert page.evaluate("el => document.activeElement === el", field.element_handle())
+    with live_server.app.app_context():  # leave the learner's attempt as the other tests expect it
+        db.session.execute(db.update(Attempt).where(Attempt.id == attempt_id).values(deadline=None))
+        db.session.commit()
+        db.session.remove()

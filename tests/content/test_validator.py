@@ -158,3 +158,25 @@ def test_a_bom_and_windows_line_endings_are_accepted(bare_app):
     contents = packages.files()
     contents["course.md"] = "\ufeff" + packages.COURSE_MD.replace("\n", "\r\n")
     assert problems_of(contents) == []
+
+
+@pytest.mark.parametrize("body, problem_line", [
+    ("<table>\n<tr><td>Name</td><td>Role</td></tr>\n<tr><td>A</td><td>B</td></tr>\n</table>\n", 5),
+    ("Text.\n\n<table><tr><td>x</td></tr></table>\n", 7),
+])
+def test_html_tables_need_a_header_row(bare_app, body, problem_line):
+    """A raw HTML table without <th> cells is refused at its first line; Markdown and headed tables pass."""
+    lesson = f"---\ntitle: Passwords\n---\n\n{body}"
+    problems = problems_of(packages.files(**{"01-passwords_dot_md": lesson}))
+    assert problems == [f"cyber-hygiene/01-passwords.md:{problem_line}: this table has no header row: mark the first "
+                        "row's cells as <th>, or write the table in Markdown (| Heading | … | followed by | --- |)"]
+
+
+@pytest.mark.parametrize("body", [
+    "| Name | Role |\n| --- | --- |\n| A | B |\n",
+    "<table>\n<tr><th>Name</th><th>Role</th></tr>\n<tr><td>A</td><td>B</td></tr>\n</table>\n",
+    "```html\n<table><tr><td>code sample</td></tr></table>\n```\n",
+])
+def test_tables_with_headers_and_code_samples_pass(bare_app, body):
+    lesson = f"---\ntitle: Passwords\n---\n\n{body}"
+    assert problems_of(packages.files(**{"01-passwords_dot_md": lesson})) == []

@@ -338,3 +338,47 @@ def test_quiz_intro_and_check_pages_use_few_queries(app, client, course, learner
     with count_queries(engine) as counter:
         client.get(f"/attempts/{attempt_id}/check")
     assert counter.count <= 3, counter.statements
+
+
+@pytest.fixture
+def timed_course(app, tmp_path):
+    timed = QUIZ.replace("title: Check\n", "title: Check\ntime_limit: 20\n")
+    files = packages.files(**{"03-check_dot_quiz_dot_md": timed})
+    importer.import_packages([read_folder(packages.write_folder(tmp_path, contents=files))])
+    db.session.commit()
+
+
+@pytest.mark.parametrize("accommodation, minutes", [("", 20), ("25", 25), ("50", 30), ("100", 40), ("none", None)])
+def test_extra_time_granted_by_staff_sets_the_deadline(app, client, timed_course, learner, make_user, accommodation,
+                                                       minutes):
+    """WCAG 2.2.1: staff give a learner more time (or none) in timed quizzes; the intro says so."""
+    staff = make_user(role="staff")
+    staff_client = app.test_client()
+    submit(staff_client, "/account/login", {"email": staff.email, "password": "correct horse battery"})
+    response = submit(staff_client, f"/staff/people/{learner.id}/time", {"time_accommodation": accommodation},
+                      page=f"/staff/people/{learner.id}")
+    assert response.status_code == 302
+    intro = client.get("/courses/cyber-hygiene/quiz/check").get_data(as_text=True)
+    before = utcnow()
+    attempt = db.session.get(Attempt, _start(client))
+    if minutes is None:
+        assert attempt.deadline is None and "you were given time without limit" in intro
+    else:
+        assert abs((attempt.deadline - before).total_seconds() - minutes * 60) < 30
+        assert f"{minutes} minutes" in intro
+        assert ("extra time you were given" in intro) == (minutes != 20)
+    from app.audit import AuditEvent
+
+    entries = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "user.accommodation_changed"))
+    assert len(list(entries)) == (1 if accommodation else 0)
+
+
+def test_extra_time_accepts_only_the_offered_values(app, learner, make_user):
+    staff_client = app.test_client()
+    staff = make_user(role="staff")
+    submit(staff_client, "/account/login", {"email": staff.email, "password": "correct horse battery"})
+    for value in ("1000", "-50", "' OR 1=1 --"):
+        submit(staff_client, f"/staff/people/{learner.id}/time", {"time_accommodation": value},
+               page=f"/staff/people/{learner.id}")
+        db.session.refresh(learner)
+        assert learner.time_accommodation == ""
