@@ -38,17 +38,7 @@ def build_message(to_address, to_name, subject, text_body, html_body=None):
 
 def send_message(message):
     """Deliver a message through the configured backend."""
-    config = current_app.config
-    if config["MAIL_BACKEND"] == "outbox":
-        _write_to_outbox(message, Path(config["MAIL_OUTBOX"]))
-        return
-    smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
-    with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
-        if config["MAIL_USE_TLS"]:
-            smtp.starttls()
-        if config["MAIL_USERNAME"]:
-            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-        smtp.send_message(message)
+    send_messages([message])
 
 
 def send_messages(messages):
