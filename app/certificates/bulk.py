@@ -14,7 +14,7 @@ from multiprocessing import get_context
 
 from flask import current_app
 
-from app.certificates import documents, services
+from app.certificates import documents, keys, services
 from app.certificates.models import BulkJob, Certificate
 from app.content.models import Course
 from app.extensions import db
@@ -66,6 +66,7 @@ def run(job_id, processes=None):
     job = db.session.get(BulkJob, job_id)
     job.state = "running"
     db.session.commit()
+    keys.current_key()  # create the signing key here, before the workers need it
     config = {key: current_app.config.get(key) for key in _WORKER_CONFIG_KEYS}
     workers = processes or max(1, min(os.cpu_count() or 1, len(job.certificate_ids)))
     results = {}

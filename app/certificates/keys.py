@@ -4,7 +4,9 @@ Rotating adds a new key that signs from then on; old keys stay published on /iss
 credentials signed with them still verify.
 """
 
+import contextlib
 import os
+import secrets
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -23,16 +25,26 @@ def _key_files():
 
 def rotate():
     """Create a new signing key and return its number."""
+    return _create_key(len(_key_files()) + 1)
+
+
+def _create_key(number):
     folder = key_folder()
     folder.mkdir(parents=True, exist_ok=True)
     os.chmod(folder, 0o700)
-    number = len(_key_files()) + 1
     path = folder / f"ed25519-{number:04d}.pem"
     pem = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(pem)
+    # Written in full under a private name, then linked into place: another process (a bulk render
+    # worker) never reads half a key, and two processes creating the same number cannot both win.
+    temporary = folder / f".ed25519-{os.getpid()}-{secrets.token_hex(4)}.tmp"
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(pem)
+        os.link(temporary, path)  # raises FileExistsError if that number was taken meanwhile
+    finally:
+        temporary.unlink(missing_ok=True)
     return number
 
 
@@ -40,7 +52,8 @@ def all_keys():
     """[(number, private key)] oldest first; creates the first key when there is none."""
     files = _key_files()
     if not files:
-        rotate()
+        with contextlib.suppress(FileExistsError):  # another process made the first key at the same moment
+            _create_key(1)
         files = _key_files()
     keys = []
     for path in files:

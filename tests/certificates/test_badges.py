@@ -108,3 +108,14 @@ def test_issuer_profile_and_credential_download(app, client, certificate, make_u
     other = app.test_client()
     submit(other, "/account/login", {"email": make_user().email, "password": "correct horse battery"})
     assert other.get(url).status_code == 404
+
+
+def test_the_first_key_is_created_once_when_many_ask_at_the_same_moment(app, tmp_path):
+    """Bulk render workers start together; they must share one key, and none may read half a file."""
+    from app.certificates import keys
+    from tests.helpers import run_concurrently
+
+    app.config["KEYS_FOLDER"] = str(tmp_path / "race-keys")
+    results, errors = run_concurrently(app, 8, lambda: keys.current_key()[0])
+    assert errors == [] and set(results) == {1}
+    assert [p.name for p in (tmp_path / "race-keys").iterdir()] == ["ed25519-0001.pem"]
