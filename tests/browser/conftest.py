@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from flask import abort
 from flask_migrate import upgrade
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
@@ -83,6 +84,8 @@ def live_server(tmp_path_factory):
     with app.app_context():
         code = _prepare(app)
         db.engine.dispose()
+    # A route only this test server has, so that the real error pages (429, 500, 503…) can be audited.
+    app.add_url_rule("/test-only/error/<int:status>", "test_error", lambda status: abort(status))
     server.app = app
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

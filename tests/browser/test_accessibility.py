@@ -216,6 +216,10 @@ PAGES = {
     "studio-upload-errors": (TRAINER, _failed_upload, None),
     "error-404": (None, "/no-such-page", 404),
     "error-403": (LEARNER, "/staff/settings", 403),
+    "error-429": (None, "/test-only/error/429", 429),
+    "error-500": (None, "/test-only/error/500", 500),
+    "error-503": (None, "/test-only/error/503", 503),
+    "error-413": (None, "/test-only/error/413", 413),
 }
 
 
