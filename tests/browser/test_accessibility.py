@@ -125,6 +125,51 @@ def _bulk_job(page, live_server):
     page.goto(f"/staff/certificates/bulk/{_with_app(live_server, make)}")
 
 
+ESSAY_QUIZ = """---
+title: Reflection
+pass_mark: 60
+---
+
+## Describe how you would report a phishing e-mail. {essay, points=4}
+
+> Mention the IT contact and not deleting the message.
+"""
+
+
+def _essay_grading(page, live_server):
+    """The trainer's grading page for an attempt with an essay (a small course made for it)."""
+    import tempfile
+
+    from app.accounts.models import find_user_by_email
+    from app.content import importer
+    from app.content.models import Course
+    from app.content.package import read_folder
+    from app.extensions import db
+    from app.learning import services as learning
+    from app.quizzes import attempts
+    from app.quizzes.models import Attempt, Quiz
+    from tests.content import packages
+
+    def make():
+        existing = db.session.scalar(db.select(Attempt).join(Quiz).where(Quiz.slug == "reflection"))
+        if existing is not None:
+            return existing.id
+        files = packages.files(**{"03-check_dot_quiz_dot_md": None, "04-reflection_dot_quiz_dot_md": ESSAY_QUIZ,
+                                   "course_dot_md": packages.COURSE_MD.replace("Cyber hygiene", "Essay practice")})
+        folder = packages.write_folder(tempfile.mkdtemp(), slug="essay-practice", contents=files)
+        importer.import_packages([read_folder(folder)], user=find_user_by_email(TRAINER[0]))
+        course = db.session.scalar(db.select(Course).where(Course.slug == "essay-practice"))
+        learner = find_user_by_email(LEARNER[0])
+        learning.enrol(learner, course)
+        attempt = attempts.start(learner.id, db.session.scalar(
+            db.select(Quiz).where(Quiz.version_id == course.current_version_id)))
+        attempts.save(attempt, {"0": "I forward it to the IT contact and keep the message."}, attempt.revision)
+        attempts.finish(attempt)
+        return attempt.id
+    response = page.goto(f"/trainer/essays/{_with_app(live_server, make)}")
+    assert response.status == 200
+
+
 def _failed_upload(page):
     import io
     import zipfile
@@ -186,6 +231,7 @@ PAGES = {
     "studio-course": (TRAINER, "/trainer/courses/cyber-hygiene", 200),
     "studio-editor": (TRAINER, "/trainer/courses/cyber-hygiene/edit/01-passwords.md", 200),
     "studio-essays": (TRAINER, "/trainer/essays", 200),
+    "studio-essay-grading": (TRAINER, _server(_essay_grading), None),
     "studio-quiz-stats": (TRAINER, "/trainer/courses/cyber-hygiene/quizzes/check/stats", 200),
     "staff-certificates": (STAFF, "/staff/certificates", 200),
     "staff-bulk": (STAFF, "/staff/certificates/bulk", 200),
