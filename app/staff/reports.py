@@ -12,6 +12,7 @@ Definitions (shown on the report page too):
 - certificates revoked: revoked in the period.
 """
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -124,7 +125,7 @@ def _sources():
 
 
 @dataclass(frozen=True)
-class Table:
+class Table(ABC):
     """A report table: its name in URLs, titles, and how rows are grouped and labelled."""
 
     name: str
@@ -132,12 +133,13 @@ class Table:
     key_label: object
     chart_title: object
 
+    @abstractmethod
     def key_of(self, model, when):
-        raise NotImplementedError
+        """The expression rows of `model` are grouped by."""
 
+    @abstractmethod
     def labelled(self, grouped):
         """Select key, label, language and the figures from the grouped subquery, in display order."""
-        raise NotImplementedError
 
     def base_keys(self):
         """Rows shown even with no activity (a select of `key` and zero figures), or None."""
