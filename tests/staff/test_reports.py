@@ -471,4 +471,3 @@ def test_reports_at_scale_use_a_fixed_number_of_queries(app, staff, backend):
     print(f"\n[{backend}] setup {setup:.1f}s, report page {report_queries} queries, "
           f"overview {overview_queries}, "
           f"total {time.monotonic() - started:.1f}s")
-    assert time.monotonic() - started < 60
