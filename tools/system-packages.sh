@@ -5,7 +5,7 @@
 set -euo pipefail
 
 need_run=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)  # WeasyPrint renders certificates with Pango
-need_test=(postgresql poppler-utils chromium)  # chromium: the browser tests (Playwright, never a downloaded browser)
+need_test=(postgresql poppler-utils chromium redis-server)  # chromium: the browser tests (Playwright, never a downloaded browser); redis-server: the shared rate-limit store across app servers
 
 case "${1:-run}" in
   run) wanted=("${need_run[@]}") ;;
