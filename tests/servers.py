@@ -146,7 +146,7 @@ class Browser:
             connection.close()
         for header in response.headers.get_all("Set-Cookie") or []:
             for name, morsel in SimpleCookie(header).items():
-                if morsel["expires"] and "1970" in morsel["expires"] or morsel["max-age"] == "0":
+                if (morsel["expires"] and "1970" in morsel["expires"]) or morsel["max-age"] == "0":
                     self.cookies.pop(name, None)
                 else:
                     self.cookies[name] = morsel.value

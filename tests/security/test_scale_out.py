@@ -146,7 +146,7 @@ def test_simultaneous_submits_on_both_servers_grade_each_attempt_once(cluster):
         twin = Browser(server.port, forwarded_for=browser.forwarded_for)
         twin.cookies = dict(browser.cookies)
         page = f"/attempts/{attempt_id}"
-        status, _headers, text = twin.request("GET", f"{page}/check")
+        _status, _headers, text = twin.request("GET", f"{page}/check")
         token = text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
         barrier.wait(timeout=60)
         statuses.append(twin.request("POST", f"{page}/submit", {"csrf_token": token})[0])
