@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 
 from flask_babel import lazy_gettext as _l
 
-from app.content import frontmatter, markdown_checks, settings_checks
+from app.content import asset_checks, frontmatter, markdown_checks, settings_checks
 from app.content.problems import Problem
 
 ITEM_FILE = re.compile(r"^(?P<number>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)(?P<quiz>\.quiz)?\.md$")
@@ -104,8 +104,11 @@ def _parse(package):
                                         "NN-slug.md lessons, NN-slug.quiz.md quizzes and files in assets/"))
             continue
         if kind == "asset":
-            suffix = PurePosixPath(path).suffix.lower()
-            parsed.assets[path] = (package.files[path], ASSET_TYPES[suffix])
+            media_type = ASSET_TYPES[PurePosixPath(path).suffix.lower()]
+            problem = asset_checks.content_problem(media_type, package.files[path])
+            if problem:
+                _report(parsed, path, 1, problem)
+            parsed.assets[path] = (package.files[path], media_type)
             continue
         try:
             texts[path] = normalise_text(package.files[path])
