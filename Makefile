@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PO := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run install test lint bench translations extract-messages db system-packages clean
+.PHONY: run install test lint bench translations extract-messages db system-packages clean audit lock
 
 run: install
 	$(FLASK) run --host 127.0.0.1 --port 5000
@@ -17,9 +17,9 @@ install: system-packages $(STAMP) $(MO) db
 system-packages:
 	@tools/system-packages.sh run
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[test]'
 	@touch $(STAMP)
 
 %.mo: %.po $(STAMP)
@@ -38,6 +38,15 @@ bench: $(STAMP) $(MO)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# Known vulnerabilities in the locked dependency set fail this (CI runs it).
+audit: $(STAMP)
+	$(BIN)/python tools/audit_dependencies.py
+
+# Re-lock after changing dependencies in pyproject.toml: every installed package, pinned.
+lock: $(STAMP)
+	@{ echo "# The tested dependency set, pinned (make lock). Installs use it as constraints; make audit checks it."; \
+	  $(BIN)/python -m pip freeze --exclude-editable --disable-pip-version-check | grep -v '^cyber4all-academy'; } > requirements.lock
 
 extract-messages: $(STAMP)
 	@$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
