@@ -6,7 +6,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import audit, database  # noqa: F401  (the audit model; the engine event listeners)
+from app import audit, database, static_files  # noqa: F401  (audit model, engine listeners)
 from app.errors import register_error_handlers
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from app.i18n import select_locale, template_context
@@ -24,6 +24,7 @@ def create_app(config=None):
     register_error_handlers(app)
     app.before_request(reject_nul_bytes)
     app.after_request(set_security_headers)
+    static_files.register(app)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.context_processor(template_context)
     return app

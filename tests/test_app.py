@@ -200,3 +200,20 @@ def test_static_assets_are_served(client):
     """The stylesheet, logo and brand colours load."""
     for path in ("/static/css/academy.css", "/static/img/logo.svg", "/static/img/favicon.svg", "/brand.css"):
         assert client.get(path).status_code == 200, path
+
+
+def test_static_urls_are_fingerprinted_and_cached_for_a_year(app, client):
+    """Static files are linked with a content fingerprint and may then be cached for a year;
+    an old or missing fingerprint is not cached that long, so a release never serves stale CSS."""
+    import hashlib
+    import re
+    from pathlib import Path
+
+    page = client.get("/").get_data(as_text=True)
+    [version] = re.findall(r'/static/css/academy\.css\?v=([0-9a-f]{12})"', page)
+    css = Path(app.static_folder, "css", "academy.css").read_bytes()
+    assert version == hashlib.sha256(css).hexdigest()[:12]
+    current = client.get(f"/static/css/academy.css?v={version}")
+    assert "max-age=31536000" in current.headers["Cache-Control"] and "immutable" in current.headers["Cache-Control"]
+    for stale in ("/static/css/academy.css?v=000000000000", "/static/css/academy.css"):
+        assert "max-age=31536000" not in client.get(stale).headers.get("Cache-Control", "")
