@@ -94,6 +94,7 @@ def register_commands(app):
     """Add the `flask` CLI groups."""
     from app.accounts.cli import users_cli
     from app.audit import audit_cli
+    from app.backup import backup_command, restore_command
     from app.certificates.cli import certificates_cli
     from app.content.cli import courses_cli
     from app.demo import demo_command
@@ -105,3 +106,5 @@ def register_commands(app):
     app.cli.add_command(quiz_cli)
     app.cli.add_command(certificates_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

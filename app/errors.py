@@ -1,8 +1,10 @@
 """Friendly error pages in the user's language, with a way forward; JSON errors under /api/."""
 
-from flask import current_app, has_request_context, jsonify, render_template, request
+from flask import current_app, g, has_request_context, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
@@ -25,6 +27,7 @@ MESSAGES = {
     503: (_l("The service is temporarily unavailable"),
           _l("We are working on it. Please try again in a few minutes.")),
 }
+DATABASE_MESSAGE = _l("We could not reach our database just now. Please wait a minute, then go back and try again.")
 CSRF_MESSAGE = _l("The form had expired or was sent from another site. We kept nothing; please fill it in again.")
 
 
@@ -45,6 +48,8 @@ API_MESSAGES = {
     503: "The service is temporarily unavailable. Try again in a few minutes.",
 }
 PASSED_ON_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
+# Seconds a client is asked to wait when the database cannot serve it (restart, failover, a held lock).
+DATABASE_RETRY_AFTER = 30
 
 
 def is_api_request():
@@ -96,10 +101,39 @@ def handle_http_exception(error):
     return render_error(error.code if error.code in MESSAGES else 500 if error.code >= 500 else 400)
 
 
+def database_unavailable(error):
+    """True when the database cannot serve us right now (down, restarting, locked), not for a bug in a query.
+
+    psycopg raises OperationalError only for such conditions; SQLite also uses it for mistakes such as
+    "no such table" (SQLITE_ERROR), which stay 500s.
+    """
+    if isinstance(error, PoolTimeout):
+        return True
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    return getattr(error.orig, "sqlite_errorname", None) != "SQLITE_ERROR"
+
+
+def handle_database_unavailable():
+    """The 503 page (or JSON) with Retry-After; it renders without the database."""
+    db.session.rollback()
+    current_app.logger.warning("Database unavailable on %s %s", request.method, request.path, exc_info=True)
+    # The signed-in user cannot be loaded (or refreshed) now: the page shows the visitor as signed out
+    # and in the language of the session or the browser, instead of failing to render at all.
+    g._login_user = current_app.login_manager.anonymous_user()
+    if is_api_request():
+        return api_error(503, headers={"Retry-After": str(DATABASE_RETRY_AFTER)})
+    return render_error(503, DATABASE_MESSAGE, retry_after=DATABASE_RETRY_AFTER)
+
+
 def handle_unexpected(error):
-    """Log an unexpected exception, roll back what it half did, show the 500 page."""
+    """Log an unexpected exception, roll back what it half did, show the 500 page (503 if the database is away)."""
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
+    if database_unavailable(error):
+        return handle_database_unavailable()
     db.session.rollback()
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
     return api_error(500) if is_api_request() else render_error(500)

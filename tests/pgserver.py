@@ -60,11 +60,19 @@ class PostgresServer:
                 os.chown(path, postgres.pw_uid, postgres.pw_gid)
         self._run(_find_binary("initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust",
                   "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
+        return self.resume()
+
+    def resume(self):
+        """Start the server process on the existing cluster (after `start` or `halt`); returns self."""
         options = (f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1 "
                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
         self._run(_find_binary("pg_ctl"), "-D", str(self.data), "-l", str(self.sockets / "server.log"),
                   "-w", "-o", options, "start")
         return self
+
+    def halt(self):
+        """Stop the server process as an outage would (connections dropped), keeping its data for `resume`."""
+        self._run(_find_binary("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def url(self, database="postgres"):
         """SQLAlchemy URL for a database on this server."""

@@ -88,14 +88,16 @@ def test_healthz_reports_database_failure(tmp_path):
 
 
 def test_database_gone_mid_session_gives_an_error_page(tmp_path, client, make_user, login):
-    """A signed-in user whose database vanished gets a 500 page, not a traceback."""
+    """A signed-in user whose database vanished gets the friendly 503 page ("try again"), not a traceback."""
     login(make_user())
     cookie = client.get_cookie("session").value
     broken = _app_without_database(tmp_path).test_client()
     broken.set_cookie("session", cookie)
     response = broken.get("/account/profile")
-    assert response.status_code == 500
-    assert "Traceback" not in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503 and response.headers["Retry-After"]
+    assert "Услугата е временно недостъпна" in page and "Traceback" not in page  # the default language
+
 
 
 def test_security_headers_on_every_page(client):

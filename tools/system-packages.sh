@@ -5,6 +5,7 @@
 set -euo pipefail
 
 need_run=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)  # WeasyPrint renders certificates with Pango
+# postgresql also brings postgresql-client-NN: pg_dump/pg_restore of the same major version (backup tests).
 need_test=(postgresql poppler-utils chromium redis-server)  # chromium: the browser tests (Playwright, never a downloaded browser); redis-server: the shared rate-limit store across app servers
 
 case "${1:-run}" in

@@ -44,10 +44,19 @@ def context_of(certificate):
     }
 
 
+class IncompletePdf(RuntimeError):
+    """The renderer returned something that is not a whole PDF; it must not be stored."""
+
+
 def render(certificate):
     """Render the PDF with the signed credential attached (PDF/A-3); does not store it."""
     credential = json.dumps(badges.signed(certificate), ensure_ascii=False, indent=2).encode("utf-8")
-    return pdf.render_pdf(context_of(certificate), attachments=[("credential.json", credential, "application/json")])
+    data = pdf.render_pdf(context_of(certificate), attachments=[("credential.json", credential, "application/json")])
+    # A whole PDF starts with its header and ends with %%EOF (ISO 32000-2, 7.5.2 and 7.5.5); a truncated
+    # one stored once would be served for good, since stored files are not rendered again.
+    if not data or not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:]:
+        raise IncompletePdf(f"the renderer returned {len(data or b'')} bytes that are not a whole PDF")
+    return data
 
 
 def stored_pdf(certificate):

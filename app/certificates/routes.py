@@ -4,9 +4,11 @@ import json
 from datetime import date
 
 from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.certificates import badges, bp, codes, documents, services
+from app.errors import render_error
 from app.extensions import db, limiter
 
 
@@ -112,7 +114,8 @@ def certificate_pdf(code):
     except Exception:  # a rendering failure must not lose the certificate or show a trace
         db.session.rollback()
         current_app.logger.exception("Rendering the PDF of certificate %s failed", certificate.id)
-        abort(503)
+        return render_error(503, _("Your certificate is safe and valid, but its PDF could not be made just now. "
+                                   "Please try the download again in a few minutes."), retry_after=60)
     response = current_app.response_class(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{documents.download_name(certificate)}"'
     return response

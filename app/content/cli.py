@@ -5,6 +5,7 @@ import os
 import click
 from flask.cli import AppGroup
 from flask_babel import force_locale
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.accounts.models import find_user_by_email
 from app.content import exporter, importer, package, validator
@@ -78,6 +79,9 @@ def import_command(paths, draft, owner, lang):
         except ValidationFailed as failed:
             db.session.rollback()
             _fail(failed.problems)
+        except SQLAlchemyError as error:  # the database refused part of it: the whole import is undone
+            db.session.rollback()
+            _fail([f"The database refused the import, so nothing was changed: {getattr(error, 'orig', error)}"])
     db.session.commit()
     for result in results:
         state = "published" if result.published else "draft"

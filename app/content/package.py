@@ -55,8 +55,17 @@ def read_folder(path):
         size = file.stat().st_size
         total += size
         _check_limits(relative.as_posix(), len(package.files) + 1, size, total)
-        package.files[relative.as_posix()] = file.read_bytes()
+        package.files[relative.as_posix()] = _read_file(file, relative)
     return package
+
+
+def _read_file(file, relative):
+    # A disk error or a file the server may not read is a problem with this file, not a crash.
+    try:
+        return file.read_bytes()
+    except OSError as error:
+        raise PackageError(relative.as_posix(), _l("this file could not be read (%(reason)s)",
+                                                   reason=error.strerror or type(error).__name__)) from None
 
 
 def read_zip(data, name):

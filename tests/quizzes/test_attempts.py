@@ -8,11 +8,10 @@ from app.content import importer
 from app.content.package import read_folder
 from app.extensions import db
 from app.learning.models import Completion
-from app.quizzes import attempts as service
 from app.quizzes.models import Attempt, Quiz
 from app.timeutil import utcnow
 from tests.content import packages
-from tests.helpers import csrf_token_from, run_concurrently, submit
+from tests.helpers import csrf_token_from, submit
 
 QUIZ = """---
 title: Check
@@ -247,18 +246,6 @@ def test_review_level_score_hides_answers(app, client, tmp_path, learner):
     attempt_id = _start(client)
     review = client.get(_save_and_submit(client, attempt_id, {}).headers["Location"]).get_data(as_text=True)
     assert "You did not pass" in review and "right answer" not in review and "Long passphrases win." not in review
-
-
-@pytest.mark.postgresql_only
-def test_ten_concurrent_submits_grade_once(app, course, make_user):
-    """Ten simultaneous submits of one attempt grade it exactly once."""
-    user = make_user()
-    quiz = db.session.scalar(db.select(Quiz))
-    attempt = service.start(user.id, quiz)
-    db.session.commit()
-    attempt_id = attempt.id
-    graded, errors = run_concurrently(app, 10, lambda: service.finish(db.session.get(Attempt, attempt_id)))
-    assert errors == [] and graded.count(True) == 1
 
 
 def test_quiz_pages_use_few_queries(app, client, course, learner):
