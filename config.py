@@ -38,7 +38,9 @@ class Config:
     ENV_NAME = "base"
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a database error logged with its traceback must not carry the values of the
+    # statement (e-mail addresses, names, answers).
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
 
     # Branding: the hub runs the platform under its own name and colours.
     PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "Cyber4All Academy")

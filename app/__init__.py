@@ -92,7 +92,7 @@ def register_blueprints(app):
 
 def register_commands(app):
     """Add the `flask` CLI groups."""
-    from app.accounts.cli import users_cli
+    from app.accounts.cli import accounts_cli, users_cli
     from app.audit import audit_cli
     from app.backup import backup_command, restore_command
     from app.certificates.cli import certificates_cli
@@ -101,6 +101,7 @@ def register_commands(app):
     from app.quizzes.cli import quiz_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(accounts_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(courses_cli)
     app.cli.add_command(quiz_cli)

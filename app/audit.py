@@ -26,6 +26,7 @@ ACTIONS = {
     "user.reactivated": _l("Account reactivated"),
     "user.accommodation_changed": _l("Extra time in quizzes changed"),
     "user.invited": _l("Account created with an invitation"),
+    "user.erased": _l("Account erased (personal data removed)"),
     "organisation.created": _l("Organisation created"),
     "organisation.updated": _l("Organisation changed"),
     "enrolment.created": _l("Learner enrolled"),

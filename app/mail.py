@@ -86,4 +86,5 @@ def _write_to_outbox(message, outbox):
     stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
     path = outbox / f"{stamp}.eml"
     path.write_bytes(bytes(message))
-    current_app.logger.info("E-mail to %s written to %s", message["To"], path)
+    # The file name only: a log line must never carry the recipient's address (personal data).
+    current_app.logger.info("E-mail written to %s", path)

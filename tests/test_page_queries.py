@@ -4,8 +4,10 @@ import pytest
 
 from tests.helpers import count_queries
 
-ANONYMOUS_PAGES = ["/", "/account/login", "/account/register", "/account/reset", "/healthz", "/no-such-page"]
+ANONYMOUS_PAGES = ["/", "/account/login", "/account/register", "/account/reset", "/healthz", "/no-such-page",
+                   "/privacy"]
 SIGNED_IN_PAGES = [("learner", "/"), ("learner", "/account/profile"), ("learner", "/account/password"),
+                   ("learner", "/account/erase"), ("admin", "/privacy"),
                    ("admin", "/staff/settings"), ("learner", "/no-such-page")]
 
 

@@ -56,3 +56,22 @@ def set_role_command(email, role):
     services.set_role(user, role)
     db.session.commit()
     click.echo(f"{user.email} is now {role}.")
+
+
+accounts_cli = AppGroup("accounts", help="Look after accounts: retention of inactive ones.")
+
+
+@accounts_cli.command("purge-inactive")
+def purge_inactive_command():
+    """Erase learners' accounts unused for the retention period, after an e-mailed notice (run daily)."""
+    from app.accounts.retention import purge_inactive
+    from app.accounts.settings import retention_months
+
+    if not retention_months():
+        click.echo("No retention period is set (site settings): accounts are kept until erased.")
+        return
+    result = purge_inactive()
+    db.session.commit()
+    click.echo(f"Erased {result.erased} inactive accounts; sent {result.noticed} notices.")
+    if result.failed:
+        raise click.ClickException(f"{result.failed} notices could not be sent; the next run tries again.")

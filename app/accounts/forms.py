@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from app.accounts.models import Organisation
+from app.accounts.settings import RETENTION_MONTHS_RANGE
 from app.extensions import db
 
 NAME_MAX = 200
@@ -199,3 +200,41 @@ class ApiTokenForm(FlaskForm):
         validate_choice=False,  # AnyOf below gives the message people can act on
         validators=[AnyOf(("read", "write"), message=_l("Choose read-only or read and write."))],
     )
+
+
+class ExportForm(FlaskForm):
+    """The "Download my data" button: a POST, so the download needs the CSRF token."""
+
+
+class EraseAccountForm(FlaskForm):
+    """Erase my account: the current password proves it is the person, not a borrowed browser."""
+
+    password = PasswordField(_l("Your current password"),
+                             validators=[DataRequired(_l("Enter your current password.")),
+                                         Length(max=256, message=_l("Use at most 256 characters."))])
+    withdraw_certificates = BooleanField(_l("Also withdraw my certificates"),
+                                         description=_l("They will show as revoked to anyone who checks them."))
+
+
+class SiteSettingsForm(RegistrationModeForm):
+    """Admin settings: who may register, and how long unused learner accounts are kept."""
+
+    retention_months = StringField(
+        _l("Erase learners' accounts after this many months without signing in"),
+        description=_l("Empty or 0 keeps accounts until the person erases them. Otherwise from 3 to 120 "
+                       "months; the person gets an e-mail 30 days before."),
+        filters=[_strip],
+    )
+
+    @property
+    def months(self):
+        """The validated number of months (empty means 0)."""
+        return int(self.retention_months.data or 0)
+
+    def validate_retention_months(self, field):
+        low, high = RETENTION_MONTHS_RANGE
+        value = field.data or "0"
+        if not (value.isascii() and value.isdigit() and len(value) <= 3) or (
+                int(value) != 0 and not low <= int(value) <= high):
+            raise ValidationError(_l("Enter 0, or a whole number of months from %(low)d to %(high)d.",
+                                     low=low, high=high))

@@ -55,6 +55,10 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
     time_accommodation: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    # GDPR: when the account was pseudonymised (app/accounts/erasure.py), and when the retention
+    # notice "your account will be erased unless you sign in" was last sent (app/accounts/retention.py).
+    erased_at: Mapped[datetime | None]
+    erasure_notice_at: Mapped[datetime | None]
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
 
@@ -73,6 +77,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self):
         return self.active
+
+    @property
+    def is_erased(self):
+        return self.erased_at is not None
 
     @property
     def has_password(self):

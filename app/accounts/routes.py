@@ -1,10 +1,12 @@
 """Account pages: thin views that parse a form, call one service, commit and redirect."""
 
+import json
+
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.accounts import api_tokens, bp, forms, services, sessions
+from app.accounts import api_tokens, bp, erasure, forms, privacy, services, sessions
 from app.accounts.settings import registration_mode
 from app.accounts.throttling import Throttled
 from app.accounts.tokens import find_valid_token
@@ -165,7 +167,44 @@ def _render_profile(form=None, token_form=None, new_secret=None):
         tokens = api_tokens.of_user(current_user)
         token_form = token_form or forms.ApiTokenForm(formdata=None)
     return render_template("accounts/profile.html", form=form, tokens=tokens, token_form=token_form,
-                           new_secret=new_secret)
+                           new_secret=new_secret, export_form=forms.ExportForm(formdata=None),
+                           may_erase=erasure.may_erase_from_profile(current_user))
+
+
+@bp.route("/profile/data", methods=["POST"])
+@login_required
+def export_data():
+    """Download everything the platform holds about me as JSON (GDPR Art. 15 and 20)."""
+    if not forms.ExportForm().validate_on_submit():
+        abort(400)
+    document = privacy.export_personal_data(current_user)
+    response = current_app.response_class(json.dumps(document, ensure_ascii=False, indent=2),
+                                          mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="{privacy.download_name()}"'
+    response.headers["Cache-Control"] = "no-store"  # personal data must not stay in shared caches
+    return response
+
+
+@bp.route("/erase", methods=["GET", "POST"])
+@login_required
+def erase():
+    """Erase my account: what happens, the password, then signed out everywhere at once."""
+    if not erasure.may_erase_from_profile(current_user):
+        return render_template("accounts/erase.html", form=None), 403
+    form = forms.EraseAccountForm()
+    if form.validate_on_submit():
+        try:
+            erasure.erase_own_account(current_user._get_current_object(), form.password.data,
+                                      withdraw_certificates=form.withdraw_certificates.data)
+        except erasure.ErasureError as error:
+            db.session.rollback()
+            form.password.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            logout_user()
+            flash(_("Your account has been erased. Thank you for learning with us."), "success")
+            return redirect(url_for("content.catalogue"))
+    return render_template("accounts/erase.html", form=form, pseudonym=erasure.pseudonym(current_user.id))
 
 
 @bp.route("/api-tokens", methods=["POST"])

@@ -35,3 +35,20 @@ def set_registration_mode(mode):
     if mode not in REGISTRATION_MODES:
         raise ValueError(f"registration mode must be one of {REGISTRATION_MODES}")
     set_setting("registration_mode", mode)
+
+
+RETENTION_MONTHS_RANGE = (3, 120)  # above the 30-day notice plus the 30-day remember-me sign-in
+
+
+def retention_months():
+    """Months of inactivity after which a learner's account is erased; 0 keeps accounts until erased."""
+    value = get_setting("retention_months", "0")
+    return int(value) if value.isdigit() else 0
+
+
+def set_retention_months(months):
+    """Store the retention period: 0 (keep) or a number of months within RETENTION_MONTHS_RANGE."""
+    low, high = RETENTION_MONTHS_RANGE
+    if months != 0 and not low <= months <= high:
+        raise ValueError(f"retention must be 0 or between {low} and {high} months")
+    set_setting("retention_months", str(months))

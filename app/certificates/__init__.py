@@ -4,7 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
 
-from app.certificates import codes, dashboard, routes, services  # noqa: E402,F401  (routes, receivers)
+from app.certificates import codes, dashboard, privacy, routes, services  # noqa: E402,F401  (routes, receivers)
 
 
 @bp.app_template_filter("certificate_code")

@@ -7,7 +7,7 @@ from flask import abort, current_app, jsonify, redirect, render_template, reques
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.certificates import badges, bp, codes, documents, services
+from app.certificates import badges, bp, codes, documents, privacy, services
 from app.errors import render_error
 from app.extensions import db, limiter
 
@@ -33,12 +33,13 @@ def verify_form():
 @limiter.limit(_verify_limit)
 def verify(code):
     """Valid, expired, revoked (with reason and date) or not found, with what a verifier needs."""
-    certificate = services.find(code)
+    certificate, account_closed = privacy.find_for_verification(code)
     if certificate is None:
         return render_template("certificates/verify.html", certificate=None, code=code[:40], status="unknown"), 404
     status = certificate.status_on(date.today())
     return render_template("certificates/verify.html", certificate=certificate, status=status,
-                           code=codes.formatted(certificate.code))
+                           code=codes.formatted(certificate.code),
+                           account_closed=account_closed)
 
 
 @bp.route("/api/v1/certificates/<code>")

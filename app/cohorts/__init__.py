@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("cohorts", __name__, template_folder="templates")
 
-from app.cohorts import models, routes  # noqa: E402,F401
+from app.cohorts import models, privacy, routes  # noqa: E402,F401

@@ -221,8 +221,10 @@ def send_invitations_in_background(app, invitations, invited_by):
                 db.session.close()  # the loaded objects stay readable; no transaction stays open while sending
                 mail.send_messages(accounts.invitation_message(users[user_id], token, sender)
                                    for user_id, token in pairs)
-            except OSError:
-                app.logger.exception("Invitation e-mails could not be sent; staff can send them again")
+            except OSError as error:
+                # The class name only: SMTP errors carry the refused recipients' addresses in their text.
+                app.logger.error("Invitation e-mails could not be sent (%s); staff can send them again",
+                                 type(error).__name__)
             finally:
                 db.session.remove()
 

@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from app.accounts.forms import LanguageForm
+from app.accounts.settings import retention_months
 from app.extensions import csrf, db
 from app.pages import bp
 from app.pages.branding import brand_css
@@ -34,6 +35,14 @@ def accessibility():
     language = str(get_locale() or "en")
     return render_template("pages/accessibility.html", site_url=current_app.config["SERVER_URL"],
                            statement_language=language if language in STATEMENT_LANGUAGES else "en")
+
+
+@bp.route("/privacy")
+def privacy():
+    """The privacy notice (GDPR Art. 13), written in each language, with the configured retention period."""
+    language = str(get_locale() or "en")
+    return render_template("pages/privacy.html", retention_months=retention_months(),
+                           notice_language=language if language in STATEMENT_LANGUAGES else "en")
 
 
 @bp.route("/brand.css")

@@ -14,4 +14,4 @@ def _check_quiz_file(text):
 
 register_item_checker("quiz", _check_quiz_file)
 
-from app.quizzes import building, results, routes  # noqa: E402,F401  (signal receivers and routes)
+from app.quizzes import building, privacy, results, routes  # noqa: E402,F401  (receivers, registries, routes)

@@ -39,6 +39,7 @@ class QuestionType(ABC):
     qtype = ""
     gradable = True  # graded automatically
     scored = True  # has points at all (a description has none)
+    free_text = False  # the learner types prose that may hold personal data (erased with the account)
 
     @abstractmethod
     def parse(self, raw, report):

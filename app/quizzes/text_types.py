@@ -61,6 +61,7 @@ class _AcceptedAnswers(QuestionType):
 class ShortAnswer(_AcceptedAnswers):
     keywords = ("short",)
     qtype = "shortanswer"
+    free_text = True
 
     def read_answer(self, line, text, report):
         if not text:
@@ -152,6 +153,7 @@ class Essay(QuestionType):
     keywords = ("essay",)
     qtype = "essay"
     gradable = False  # a trainer grades it
+    free_text = True
 
     def parse(self, raw, report):
         if raw.answers:

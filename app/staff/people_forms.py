@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField
+from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -55,3 +55,13 @@ class AccommodationForm(FlaskForm):
         description=_l("For people who need more time, e.g. because of a disability. It applies to quizzes "
                        "they start from now on."),
     )
+
+
+class EraseForm(FlaskForm):
+    """Erase a person's account on their request (staff); the checkbox stands for the check of the request."""
+
+    confirm = BooleanField(_l("The person has asked for their account to be erased, and I have checked "
+                              "that the request comes from them"),
+                           validators=[DataRequired(_l("Confirm that the person asked for the erasure."))])
+    withdraw_certificates = BooleanField(_l("Also withdraw their certificates (they asked for this too)"),
+                                         description=_l("They will show as revoked to anyone who checks them."))

@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.accounts import directory
+from app.accounts import directory, erasure
 from app.accounts import services as accounts
 from app.accounts.models import Organisation, User
 from app.certificates import services as certificates
@@ -18,6 +18,7 @@ from app.staff.people_forms import (
     KIND_LABELS,
     ROLE_LABELS,
     AccommodationForm,
+    EraseForm,
     OrganisationForm,
     RoleForm,
 )
@@ -107,6 +108,33 @@ def change_status(user_id):
             flash(_("%(name)s can no longer sign in and has been signed out everywhere.", name=user.full_name),
                   "success")
     return redirect(url_for("staff.person", user_id=user.id))
+
+
+@bp.route("/people/<int:user_id>/erase", methods=["GET", "POST"])
+@role_required("staff")
+def erase_person(user_id):
+    """Erase an account on the person's request (audited); nobody erases their own account here."""
+    user = db.get_or_404(User, user_id)
+    form = EraseForm()
+    if form.validate_on_submit():
+        try:
+            erasure.check_staff_may_erase(user, current_user)
+            erasure.erase_account(user, origin="staff", by=current_user,
+                                  withdraw_certificates=form.withdraw_certificates.data)
+        except erasure.ErasureError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+            return redirect(url_for("staff.person", user_id=user.id))
+        db.session.commit()
+        flash(_("The account has been erased; it is now “%(name)s”.", name=user.full_name), "success")
+        return redirect(url_for("staff.person", user_id=user.id))
+    refusal = None
+    try:
+        erasure.check_staff_may_erase(user, current_user)
+    except erasure.ErasureError as error:
+        refusal = error.message
+    return render_template("staff/erase_person.html", person=user, form=form, refusal=refusal,
+                           pseudonym=erasure.pseudonym(user.id))
 
 
 @bp.route("/organisations", methods=["GET", "POST"])

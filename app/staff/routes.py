@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from app.accounts.forms import RegistrationModeForm
-from app.accounts.settings import registration_mode, set_registration_mode
+from app.accounts.forms import SiteSettingsForm
+from app.accounts.settings import registration_mode, retention_months, set_registration_mode, set_retention_months
 from app.certificates import bulk, codes
 from app.certificates import services as cert_services
 from app.certificates.models import BulkJob
@@ -21,10 +21,11 @@ from app.staff.forms import ConfirmForm, ManualIssueForm, RevokeForm
 @bp.route("/settings", methods=["GET", "POST"])
 @role_required("admin")
 def settings():
-    """Open or close self-registration."""
-    form = RegistrationModeForm(mode=registration_mode())
+    """Open or close self-registration; how long unused learner accounts are kept."""
+    form = SiteSettingsForm(mode=registration_mode(), retention_months=str(retention_months()))
     if form.validate_on_submit():
         set_registration_mode(form.mode.data)
+        set_retention_months(form.months)
         db.session.commit()
         flash(_("The settings have been saved."), "success")
         return redirect(url_for("staff.settings"))

@@ -32,7 +32,8 @@ pytestmark = pytest.mark.sqlite_only  # permissions do not depend on the engine;
 ROLES = ("anonymous", "learner", "other_learner", "trainer", "other_trainer", "staff", "admin")
 
 # Who may use each endpoint. Anything not listed fails test_every_route_has_a_rule.
-PUBLIC = {"pages.accessibility", "pages.brand_stylesheet", "pages.healthz", "pages.set_language", "static",
+PUBLIC = {"pages.accessibility", "pages.privacy", "pages.brand_stylesheet", "pages.healthz", "pages.set_language",
+          "static",
           "content.catalogue", "content.asset", "learning.course", "learning.lesson",
           "certificates.verify_form", "certificates.verify", "certificates.api_status", "certificates.issuer",
           "certificates.status_list", "api.openapi_document",
@@ -40,7 +41,8 @@ PUBLIC = {"pages.accessibility", "pages.brand_stylesheet", "pages.healthz", "pag
           "accounts.accept_invitation",
           "accounts.logout"}  # signing out when not signed in just goes home
 SIGNED_IN = {"learning.dashboard", "learning.enrol", "learning.leave", "learning.complete", "learning.incomplete",
-             "accounts.profile", "accounts.change_password", "quizzes.intro", "quizzes.start"}
+             "accounts.profile", "accounts.change_password", "accounts.export_data", "quizzes.intro", "quizzes.start"}
+OWN_ERASURE = {"accounts.erase"}  # staff and admins are erased by another administrator
 OWN_ATTEMPT = {"quizzes.attempt", "quizzes.check", "quizzes.review", "quizzes.save", "quizzes.submit"}
 OWN_CERTIFICATE = {"certificates.certificate_pdf", "certificates.credential"}  # the holder and staff
 TRAINERS = {"studio.index", "studio.upload", "studio.essays", "cohorts.trainer_index"}
@@ -61,6 +63,8 @@ def allowed(endpoint, role):
         return False  # the API takes a token, never the session cookie (tests/api covers tokens)
     if endpoint in SIGNED_IN:
         return role != "anonymous"
+    if endpoint in OWN_ERASURE:
+        return role in ("learner", "other_learner", "trainer", "other_trainer")
     if endpoint in OWN_ATTEMPT:
         return role == "learner"
     if endpoint in OWN_CERTIFICATE:
