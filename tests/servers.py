@@ -81,9 +81,10 @@ class RedisServer:
 class AppServer:
     """The platform under gunicorn (sync workers), configured only through the environment."""
 
-    def __init__(self, environment, workers=2):
+    def __init__(self, environment, workers=2, app_module="wsgi:app"):
         self.port = free_port()
         self.workers = workers
+        self.app_module = app_module
         self.instance = Path(tempfile.mkdtemp(prefix="academy-app-"))
         self.environment = {**os.environ, "ACADEMY_INSTANCE_DIR": str(self.instance), **environment}
         self.process = None
@@ -94,7 +95,7 @@ class AppServer:
         self.log = open(self.instance / "gunicorn.log", "wb")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(
             [str(gunicorn), "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
-             "--worker-class", "sync", "--no-control-socket", "--graceful-timeout", "5", "wsgi:app"],
+             "--worker-class", "sync", "--no-control-socket", "--graceful-timeout", "5", self.app_module],
             cwd=ROOT, env=self.environment, stdout=self.log, stderr=subprocess.STDOUT,
         )
         _wait_for_port(self.port, self.process, f"gunicorn ({self.instance / 'gunicorn.log'})", timeout=60)
