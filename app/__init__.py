@@ -74,6 +74,7 @@ def register_blueprints(app):
     from app.learning import bp as learning_bp
     from app.pages import bp as pages_bp
     from app.quizzes import bp as quizzes_bp
+    from app.skills import bp as skills_bp
     from app.staff import bp as staff_bp
     from app.studio import bp as studio_bp
 
@@ -83,6 +84,7 @@ def register_blueprints(app):
     app.register_blueprint(learning_bp)
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(skills_bp)
     app.register_blueprint(studio_bp)
     app.register_blueprint(cohorts_bp)
     app.register_blueprint(staff_bp)
@@ -97,10 +99,12 @@ def register_commands(app):
     from app.content.cli import courses_cli
     from app.demo import demo_command
     from app.quizzes.cli import quiz_cli
+    from app.skills.cli import skills_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(courses_cli)
     app.cli.add_command(quiz_cli)
     app.cli.add_command(certificates_cli)
+    app.cli.add_command(skills_cli)
     app.cli.add_command(demo_command)
