@@ -73,6 +73,10 @@ class Config:
     INVITATION_TOKEN_DAYS = 14
     LOGIN_SESSION_DAYS = 30
 
+    # Skills checks: the needs report never shows a group of fewer people than this (an admin can
+    # raise or lower it at /staff/skills; at least 2).
+    SKILLS_MIN_GROUP_SIZE = _env_int("SKILLS_MIN_GROUP_SIZE", 5)
+
     # Throttling of failed logins: per account it is strict; per address it is generous,
     # because a whole municipality may sit behind one NAT address.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

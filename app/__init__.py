@@ -75,6 +75,7 @@ def register_blueprints(app):
     from app.learning import bp as learning_bp
     from app.pages import bp as pages_bp
     from app.quizzes import bp as quizzes_bp
+    from app.skills import bp as skills_bp
     from app.staff import bp as staff_bp
     from app.studio import bp as studio_bp
 
@@ -84,6 +85,7 @@ def register_blueprints(app):
     app.register_blueprint(learning_bp)
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(skills_bp)
     app.register_blueprint(studio_bp)
     app.register_blueprint(cohorts_bp)
     app.register_blueprint(staff_bp)
@@ -99,6 +101,7 @@ def register_commands(app):
     from app.content.cli import courses_cli
     from app.demo import demo_command
     from app.quizzes.cli import quiz_cli
+    from app.skills.cli import skills_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(accounts_cli)
@@ -106,6 +109,7 @@ def register_commands(app):
     app.cli.add_command(courses_cli)
     app.cli.add_command(quiz_cli)
     app.cli.add_command(certificates_cli)
+    app.cli.add_command(skills_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

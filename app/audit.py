@@ -40,6 +40,7 @@ ACTIONS = {
     "cohort.enrolled": _l("Learners enrolled from a file"),
     "api_token.created": _l("API token created"),
     "api_token.revoked": _l("API token revoked"),
+    "skills.min_group_changed": _l("Smallest group in the skills needs report changed"),
 }
 
 

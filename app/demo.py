@@ -67,6 +67,35 @@ def load_demo_cohort():
     db.session.flush()
 
 
+def load_demo_skills_results():
+    """Kept skills check results of the demo cohort's people, so the needs report has figures to show.
+
+    Five people of one organisation (exactly the default minimum group), each with a result from about
+    a hundred days ago and a better one today, so the report shows a trend.
+    """
+    from datetime import timedelta
+
+    from app.skills import services as skills
+    from app.skills.models import SkillsCheck, SkillsResult
+    from app.timeutil import utcnow
+
+    check = db.session.scalar(db.select(SkillsCheck).where(SkillsCheck.slug == "proverka-na-umeniyata"))
+    if check is None or db.session.scalar(db.select(SkillsResult.id).limit(1)) is not None:
+        return
+    keys = skills.statement_keys(check.definition)
+    for number, (email, _name, _done, _completed) in enumerate(DEMO_COHORT_PEOPLE):
+        user = find_user_by_email(email)
+        if user is None:
+            continue
+        # Varied, repeatable answers; the later result is one step better where there was room.
+        before = {key: 1 + (number + index) % 3 for index, key in enumerate(keys)}
+        earlier = skills.keep_result(user, check, before)
+        earlier.taken_at = utcnow() - timedelta(days=100)
+        skills.keep_result(user, check, {key: min(4, value + (index + number) % 2)
+                                         for index, (key, value) in enumerate(before.items())})
+    db.session.flush()
+
+
 def load_demo_courses():
     """Import every package in courses/, owned by the demo trainer; returns the import results."""
     packages = [package.read_package(path) for path in package.find_packages(COURSES_DIR)]
@@ -84,7 +113,8 @@ def demo_command(if_empty):
     created = load_demo()
     results = load_demo_courses() if COURSES_DIR.is_dir() else []
     load_demo_cohort()
+    load_demo_skills_results()
     db.session.commit()
-    click.echo(f"Demo content loaded ({created} new accounts, {len(results)} courses).")
+    click.echo(f"Demo content loaded ({created} new accounts, {len(results)} courses and skills checks).")
     for email, _name, role, password in DEMO_ACCOUNTS:
         click.echo(f"  {role:8} {email}  password: {password}")

@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.accounts.models import find_user_by_email
-from app.content import exporter, importer, package, validator
+from app.content import exporter, importer, kinds, package, validator
 from app.content.models import Course, CourseVersion
 from app.content.problems import ValidationFailed
 from app.extensions import db
@@ -51,7 +51,7 @@ def validate_command(paths, lang):
     """Check packages (folders, .zip files, or a folder of packages) without writing anything."""
     with force_locale(_language(lang)):
         packages, problems = _read(paths)
-        parsed = validator.validate_packages(packages, importer.known_course_slugs())
+        parsed = validator.validate_packages(packages, importer.known_course_slugs(), kinds.known_all())
         problems += [str(problem) for problem in validator.all_problems(parsed)]
         if problems:
             _fail(problems)
@@ -93,9 +93,15 @@ def import_command(paths, draft, owner, lang):
 @click.argument("directory", type=click.Path(file_okay=False))
 @click.option("--version", "number", type=int, help="Version number (default: the published one, else the latest).")
 def export_command(slug, directory, number):
-    """Write a course package to DIRECTORY/<slug>/."""
+    """Write a course package (or a skills check) to DIRECTORY/<slug>/."""
     course = db.session.scalar(db.select(Course).where(Course.slug == slug))
     if course is None:
+        for name, kind in kinds.registered().items():
+            files = kind.export(slug)
+            if files is not None:
+                target = exporter.write_folder(slug, files, directory)
+                click.echo(f"Exported {name} {slug} to {target}")
+                return
         raise click.ClickException(f"No course has the slug {slug!r}.")
     version = _pick_version(course, number)
     target = exporter.export_to_folder(version, directory)

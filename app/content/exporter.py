@@ -22,8 +22,13 @@ def package_files(version):
 
 def export_to_folder(version, directory):
     """Write the package into DIRECTORY/<slug>/ and return that folder."""
-    target = Path(directory) / version.course.slug
-    for path, data in package_files(version).items():
+    return write_folder(version.course.slug, package_files(version), directory)
+
+
+def write_folder(slug, files, directory):
+    """Write {relative path: bytes} into DIRECTORY/<slug>/ and return that folder."""
+    target = Path(directory) / slug
+    for path, data in files.items():
         destination = target / path
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_bytes(data)

@@ -4,7 +4,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from app.content import validator
+from app.content import kinds, validator
 from app.content.models import Asset, AssetBlob, Course, CourseEditor, CourseItem, CourseVersion
 from app.content.problems import ValidationFailed
 from app.content.rendering import LinkResolver, render_markdown
@@ -65,11 +65,12 @@ def content_hash(parsed):
 
 def import_packages(packages, draft=False, user=None):
     """Validate all packages, then import them; raises ValidationFailed and writes nothing on any problem."""
-    parsed_packages = validator.validate_packages(packages, known_course_slugs())
+    parsed_packages = validator.validate_packages(packages, known_course_slugs(), kinds.known_all())
     problems = validator.all_problems(parsed_packages)
     if problems:
         raise ValidationFailed(problems)
-    results = [_import_one(parsed, draft, user) for parsed in parsed_packages]
+    results = [_import_one(parsed, draft, user) if parsed.kind == kinds.COURSE
+               else kinds.kind(parsed.kind).import_one(parsed, draft, user) for parsed in parsed_packages]
     db.session.flush()
     return results
 

@@ -10,7 +10,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGES = ("bg", "en")
 COURSE_KEYS = {
     "title", "language", "summary", "slug", "translation_of", "level", "hours", "competences",
-    "prerequisites", "certificate", "authors", "license", "access",
+    "prerequisites", "certificate", "authors", "license", "access", "type",
 }
 COURSE_REQUIRED = ("title", "language", "summary", "hours")
 LESSON_KEYS = {"title", "minutes"}

@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 
 from flask_babel import lazy_gettext as _l
 
-from app.content import asset_checks, frontmatter, markdown_checks, settings_checks
+from app.content import asset_checks, frontmatter, kinds, markdown_checks, settings_checks
 from app.content.problems import Problem
 
 ITEM_FILE = re.compile(r"^(?P<number>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)(?P<quiz>\.quiz)?\.md$")
@@ -59,6 +59,7 @@ class ParsedPackage:
 
     package: object
     slug: str = ""
+    kind: str = kinds.COURSE
     course: frontmatter.FrontMatter | None = None
     course_text: str = ""
     items: list = field(default_factory=list)
@@ -71,9 +72,16 @@ def normalise_text(data):
     return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def validate_packages(packages, known_slugs=()):
-    """Parse and check packages; returns ParsedPackage objects, each with its problems."""
-    parsed = [_parse(package) for package in packages]
+def validate_packages(packages, known_slugs=(), known_other=None):
+    """Parse and check packages; returns parsed packages (courses first), each with its problems.
+
+    Packages of other kinds (`type:` in course.md, e.g. a skills check) go to their registered
+    validator, which learns the course slugs and, through `known_other`, what is in the database.
+    """
+    by_kind = {}
+    for package in packages:
+        by_kind.setdefault(kinds.package_type(package), []).append(package)
+    parsed = [_parse(package) for package in by_kind.pop(kinds.COURSE, [])]
     slugs = [p.slug for p in parsed]
     for p in parsed:
         if p.slug and slugs.count(p.slug) > 1:
@@ -82,6 +90,8 @@ def validate_packages(packages, known_slugs=()):
     for p in parsed:
         if p.course is not None:
             _check_references(p, available)
+    for name, others in by_kind.items():
+        parsed += kinds.kind(name).validate(others, available, (known_other or {}).get(name))
     return parsed
 
 
@@ -158,6 +168,9 @@ def _parse_course(parsed, text):
     report = lambda line, message: _report(parsed, "course.md", line, message)  # noqa: E731
     settings_checks.check_keys(front, settings_checks.COURSE_KEYS, settings_checks.COURSE_REQUIRED, report)
     settings_checks.check_course(front, report)
+    if front.data.get("type", kinds.COURSE) != kinds.COURSE:
+        report(front.key_lines.get("type", 1), _l("unknown package type '%(type)s'; the types are: %(types)s",
+                                                  type=front.data["type"], types=", ".join(kinds.names())))
     if isinstance(front.data.get("slug"), str) and settings_checks.SLUG.match(front.data["slug"]):
         parsed.slug = front.data["slug"]
     elif not settings_checks.SLUG.match(parsed.slug or ""):

@@ -13,5 +13,10 @@ def context_for(user):
     """Everything the registered providers add for this user."""
     extra = {}
     for provider in _providers:
-        extra.update(provider(user))
+        added = provider(user)
+        # Each provider may add template sections; they are collected, not replaced.
+        sections = extra.get("dashboard_sections", []) + added.pop("dashboard_sections", [])
+        extra.update(added)
+        if sections:
+            extra["dashboard_sections"] = sections
     return extra

@@ -90,6 +90,10 @@ def upload(user, filename, data):
     package = read_zip(data, filename)
     parsed = validator.validate_packages([package], importer.known_course_slugs())
     slug = parsed[0].slug
+    if parsed[0].kind != "course":
+        # The studio edits courses; other kinds (skills checks) are imported by hub staff on the command line.
+        raise StudioError(_l("This package is not a course (its type is '%(type)s'). Ask the hub staff to "
+                             "import it with 'flask courses import'.", type=parsed[0].kind))
     existing = db.session.scalar(db.select(Course).where(Course.slug == slug).options(selectinload(Course.editors)))
     if existing is not None and not can_edit(user, existing):
         raise StudioError(_l("A course with the slug '%(slug)s' exists and belongs to other trainers. "

@@ -49,13 +49,14 @@ def _prepare(app):
     from app.accounts.models import find_user_by_email
     from app.certificates import services as certificates
     from app.content.models import Course
-    from app.demo import load_demo_cohort, load_demo_courses
+    from app.demo import load_demo_cohort, load_demo_courses, load_demo_skills_results
     from app.learning import services as learning
 
     upgrade()
     load_demo()
     load_demo_courses()
     load_demo_cohort()
+    load_demo_skills_results()
     db.session.commit()
     learner = find_user_by_email(LEARNER[0])
     for slug in ("cyber-hygiene", "kiberhigiena"):

@@ -186,6 +186,24 @@ def _failed_upload(page):
     assert page.locator(".error-summary").count() == 1
 
 
+def _skills_result(page):
+    """Answer every statement of the shipped skills check and see the result (nothing is stored)."""
+    page.goto("/skills/skills-check-public-servants")
+    for statement in page.locator(".skills-form fieldset").all():
+        statement.locator("input[type='radio']").nth(1).check()
+    with page.expect_navigation():
+        page.click(".skills-form button[type='submit']")
+    assert page.locator("#profile-title").count() == 1
+
+
+def _skills_kept(page):
+    """Keep the result: the learner's own page of a kept result, with the change since last time."""
+    _skills_result(page)
+    with page.expect_navigation():
+        page.click("main form[action$='/keep'] button[type='submit']")
+    assert "/skills/results/" in page.url
+
+
 def _verify_result(page, live_server):
     page.goto(f"/verify/{live_server.certificate_code}")
 
@@ -254,6 +272,16 @@ PAGES = {
     "staff-bulk-cohort": (STAFF, lambda page: page.goto("/staff/certificates/bulk?cohort=1"), None),
     "trainer-cohorts": (TRAINER, "/trainer/cohorts", 200),
     "cohort-matrix": (TRAINER, "/trainer/cohorts/1", 200),
+    "skills-list": (None, "/skills", 200),
+    "skills-list-learner": (LEARNER, "/skills", 200),
+    "skills-check": (None, "/skills/skills-check-public-servants", 200),
+    "skills-check-bg": (None, "/skills/proverka-na-umeniyata", 200),
+    "skills-check-errors": (None, _form_errors("/skills/skills-check-public-servants"), None),
+    "skills-result": (None, _skills_result, None),
+    "skills-result-kept": (LEARNER, _skills_kept, None),
+    "staff-skills-needs": (STAFF, "/staff/skills/skills-check-public-servants", 200),
+    "admin-skills-needs": (ADMIN, lambda page: page.goto("/staff/skills/skills-check-public-servants?group=none"),
+                           None),
     "accessibility-statement": (None, "/accessibility", 200),
     "privacy-notice": (None, "/privacy", 200),
     "erase-account": (LEARNER, "/account/erase", 200),

@@ -233,4 +233,4 @@ def test_pages_use_a_fixed_number_of_queries(app, client, tmp_path, learner, pat
     _complete(client, "passwords")
     with count_queries(app.extensions["sqlalchemy"].engine) as counter:
         assert client.get(path).status_code == 200
-    assert counter.count <= 10, counter.statements
+    assert counter.count <= 11, counter.statements  # the dashboard's skills check section adds one

@@ -24,8 +24,12 @@ from app.extensions import db
 from app.learning import services as learning
 from app.quizzes import attempts
 from app.quizzes.models import Quiz
+from app.skills import services as skills
+from app.skills.models import SkillsCheck
 from tests.content import packages
 from tests.helpers import csrf_token_from, submit
+from tests.skills.checks import CHECK_MD
+from tests.skills.checks import package as skills_package
 
 pytestmark = pytest.mark.sqlite_only  # permissions do not depend on the engine; the rest of the suite runs both
 
@@ -39,18 +43,22 @@ PUBLIC = {"pages.accessibility", "pages.privacy", "pages.brand_stylesheet", "pag
           "certificates.status_list", "api.openapi_document",
           "accounts.login", "accounts.register", "accounts.reset_request", "accounts.reset_password",
           "accounts.accept_invitation",
-          "accounts.logout"}  # signing out when not signed in just goes home
+          "accounts.logout",  # signing out when not signed in just goes home
+          "skills.index", "skills.take", "skills.keep"}  # a visitor's "keep" is sent to sign in first
 SIGNED_IN = {"learning.dashboard", "learning.enrol", "learning.leave", "learning.complete", "learning.incomplete",
-             "accounts.profile", "accounts.change_password", "accounts.export_data", "quizzes.intro", "quizzes.start"}
+             "accounts.profile", "accounts.change_password", "accounts.export_data", "quizzes.intro", "quizzes.start",
+             "skills.pending"}
 OWN_ERASURE = {"accounts.erase"}  # staff and admins are erased by another administrator
 OWN_ATTEMPT = {"quizzes.attempt", "quizzes.check", "quizzes.review", "quizzes.save", "quizzes.submit"}
 OWN_CERTIFICATE = {"certificates.certificate_pdf", "certificates.credential"}  # the holder and staff
+OWN_SKILLS_RESULT = {"skills.result"}  # the learner alone: not even staff or admins
 TRAINERS = {"studio.index", "studio.upload", "studio.essays", "cohorts.trainer_index"}
 COURSE_EDITORS = {"studio.course", "studio.edit", "studio.publish", "studio.unpublish", "studio.download",
                   "studio.add_editor", "studio.remove_editor", "studio.import_bank", "studio.quiz_stats",
                   "studio.grade_essay"}
 COHORT_TRAINER = {"cohorts.progress"}
-ADMINS = {"staff.settings", "staff.change_role"}
+ADMINS = {"staff.settings", "staff.change_role", "skills.needs_settings"}
+STAFF_SKILLS = {"skills.needs_index", "skills.needs_report", "skills.needs_export"}
 STAFF_ACCOUNT = {"accounts.create_api_token", "accounts.revoke_api_token"}
 API = {"api.courses", "api.cohorts", "api.cohort", "api.enrolments", "api.completions", "api.enrol"}
 
@@ -69,6 +77,8 @@ def allowed(endpoint, role):
         return role == "learner"
     if endpoint in OWN_CERTIFICATE:
         return role in ("learner", "staff", "admin")
+    if endpoint in OWN_SKILLS_RESULT:
+        return role == "learner"
     if endpoint in TRAINERS:
         return role in ("trainer", "other_trainer", "staff", "admin")
     if endpoint in COURSE_EDITORS:
@@ -77,7 +87,7 @@ def allowed(endpoint, role):
         return role in ("trainer", "staff", "admin")
     if endpoint in ADMINS:
         return role == "admin"
-    if endpoint in STAFF_ACCOUNT:
+    if endpoint in STAFF_ACCOUNT or endpoint in STAFF_SKILLS:
         return role in ("staff", "admin")
     if endpoint.startswith(("staff.", "cohorts.")):
         return role in ("staff", "admin")
@@ -104,12 +114,16 @@ def world(app, tmp_path, make_user):
     job = bulk.start(course, people["staff"])
     token, _secret = api_tokens.create(people["staff"], "HR", "read")
     asset = db.session.scalar(db.select(Asset))
+    importer.import_packages([skills_package(CHECK_MD)])
+    check = db.session.scalar(db.select(SkillsCheck))
+    result = skills.keep_result(people["learner"], check, {"1.2-1": 1, "1.2-2": 2, "4.1-1": 3, "4.1-2": 4})
     db.session.commit()
     values = {"slug": "cyber-hygiene", "lesson": "passwords", "quiz_slug": "check", "attempt_id": attempt.id,
               "code": certificate.code, "user_id": people["learner"].id, "cohort_id": cohort.id,
               "upload_id": upload.id, "job_id": job.id, "token_id": token.id, "organisation_id": 1,
               "number": 1, "filename": "01-passwords.md", "table": "course", "fmt": "csv",
-              "token": "not-a-token", "digest": asset.sha256, "filename_asset": asset.path.rsplit("/", 1)[-1]}
+              "token": "not-a-token", "digest": asset.sha256, "filename_asset": asset.path.rsplit("/", 1)[-1],
+              "result_id": result.id, "family": "quick-check"}
     return people, values
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from tests.helpers import submit
 
-ADMIN_ONLY = {"staff.settings", "staff.change_role"}
+ADMIN_ONLY = {"staff.settings", "staff.change_role", "skills.needs_settings"}
 SAMPLE_VALUES = {"table": "course", "fmt": "csv"}
 
 
