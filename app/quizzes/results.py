@@ -7,7 +7,6 @@ from app.extensions import db
 from app.learning.quiz_results import register_provider
 from app.quizzes.models import Attempt, Quiz
 
-
 # Built once: an alias proxies every column of the table, which costs more than the query it is used in.
 _TARGET, _TAKEN = aliased(CourseVersion, name="target_version"), aliased(CourseVersion, name="taken_version")
 
