@@ -9,4 +9,4 @@ bp = Blueprint("skills", __name__, template_folder="templates")
 
 register_package_kind(TYPE, SKILLS_CHECK_KIND)
 
-from app.skills import dashboard, routes, staff_routes  # noqa: E402,F401
+from app.skills import dashboard, privacy, routes, staff_routes  # noqa: E402,F401
