@@ -30,7 +30,7 @@ from tests.security.test_access_control import _url, allowed
 pytestmark = pytest.mark.sqlite_only  # the query count is the app's; the engine does not change it
 
 DEFAULT_BUDGET = 10
-BUDGETS = {}  # endpoint -> a larger budget, when a page has a reason to need one
+BUDGETS = {"learning.dashboard": 11}  # the dashboard also shows the learner's latest skills check result
 # Who opens each page: the first allowed role in this order (sign-in pages: a visitor).
 VIEWERS = ("learner", "trainer", "staff", "admin", "anonymous")
 VISITOR_PAGES = {"accounts.login", "accounts.register", "accounts.reset_request", "accounts.reset_password",
@@ -68,9 +68,25 @@ def _build(tmp_path, make_user, scale):
         attempts.start(learner.id, quiz)
         if number % 2 == 0:
             certificates.issue(learner, courses[0], courses[0].current_version, date.today())
+    check, result = _skills_check(scale, courses[0].slug, learners)
     db.session.commit()
     return {"learner": learners[0], "trainer": trainer, "staff": staff, "admin": admin,
-            "course": courses[0], "cohort": cohort, "organisation": organisations[0]}
+            "course": courses[0], "cohort": cohort, "organisation": organisations[0],
+            "check": check, "result": result}
+
+
+def _skills_check(scale, course_slug, learners):
+    """A published skills check recommending the first course, with a kept result for every learner."""
+    from app.skills import services as skills
+    from app.skills.models import SkillsCheck
+    from tests.skills.checks import CHECK_MD, package
+
+    text = CHECK_MD.replace("Courses: cyber-hygiene", f"Courses: {course_slug}")
+    importer.import_packages([package(text, name=f"check-{scale}")])
+    check = db.session.scalar(db.select(SkillsCheck).where(SkillsCheck.slug == f"check-{scale}"))
+    answers = {key: 1 + n % 4 for n, key in enumerate(skills.statement_keys(check.definition))}
+    results = [skills.keep_result(learner, check, answers) for learner in learners]
+    return check, results[0]
 
 
 def _values(world):
@@ -96,6 +112,8 @@ def _counts(app, world, values):
     """{endpoint: (url, status, queries)} for every GET page, each opened by its first allowed viewer."""
     clients = {}
     counts = {}
+    skills_values = {**values, "slug": world["check"].slug, "family": world["check"].slug,
+                     "result_id": world["result"].id, "table": "organisations", "fmt": "csv"}
     engine = app.extensions["sqlalchemy"].engine
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint):
         if "GET" not in rule.methods or rule.endpoint in SKIPPED or rule.endpoint.startswith("api."):
@@ -106,7 +124,7 @@ def _counts(app, world, values):
             if role != "anonymous":
                 submit(clients[role], "/account/login", {"email": world[role].email,
                                                          "password": "correct horse battery"})
-        url = _url(app, rule, values)
+        url = _url(app, rule, values if not rule.endpoint.startswith("skills.") else skills_values)
         with count_queries(engine) as counter:
             response = clients[role].get(url)
         counts[rule.endpoint] = (url, response.status_code, counter.count, counter.statements)
