@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import selectinload
+from flask import current_app
 
 from app.content.models import Course, CourseItem, CourseVersion
 from app.extensions import db
@@ -63,9 +63,8 @@ def viewable_course(slug, user):
     Learners and visitors see published courses only; editors and staff also see
     unpublished ones, at their newest version.
     """
-    course = db.session.scalar(
-        db.select(Course).where(Course.slug == slug).options(selectinload(Course.editors))
-    )
+    # Editors load only when an unpublished course needs the check: published pages skip that query.
+    course = db.session.scalar(db.select(Course).where(Course.slug == slug))
     if course is None:
         return None, None
     if course.published and course.current_version is not None:
@@ -82,13 +81,41 @@ def latest_version(course):
     )
 
 
+OUTLINE_CACHE_SIZE = 1024
+
+
+def outlines(versions):
+    """{version id: its items (lessons and quizzes) in order, without their large text columns}.
+
+    A version's items never change after import, so each process keeps them (per app, keyed by the
+    version and its content hash): the pages that show a course's outline or progress ask the database
+    only for versions it has not seen, all in one query.
+    """
+    cache = current_app.extensions.setdefault("academy_outlines", {})
+    result, missing = {}, {}
+    for version in versions:
+        rows = cache.get((version.id, version.content_hash))
+        if rows is None:
+            missing[version.id] = version
+        else:
+            result[version.id] = rows
+    if missing:
+        rows = db.session.execute(
+            db.select(CourseItem.version_id, CourseItem.id, CourseItem.slug, CourseItem.kind, CourseItem.title,
+                      CourseItem.minutes, CourseItem.position)
+            .where(CourseItem.version_id.in_(missing)).order_by(CourseItem.version_id, CourseItem.position)
+        ).all()
+        if len(cache) + len(missing) > OUTLINE_CACHE_SIZE:
+            cache.clear()
+        for version_id, version in missing.items():
+            result[version_id] = cache[(version_id, version.content_hash)] = tuple(
+                row for row in rows if row.version_id == version_id)
+    return result
+
+
 def outline(version):
-    """The items of a version (lessons and quizzes) in order, without their large text columns."""
-    return db.session.execute(
-        db.select(CourseItem.id, CourseItem.slug, CourseItem.kind, CourseItem.title, CourseItem.minutes,
-                  CourseItem.position)
-        .where(CourseItem.version_id == version.id).order_by(CourseItem.position)
-    ).all()
+    """The items of one version in order (see `outlines`)."""
+    return list(outlines([version])[version.id])
 
 
 def lesson(version, slug):

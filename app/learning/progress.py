@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from app.content import services as content
 from app.content.models import CourseItem
 from app.extensions import db
 from app.learning.models import LessonProgress
@@ -51,15 +52,12 @@ class CourseProgress:
 
 
 def progress_for(enrolments, user_id):
-    """{enrolment id: CourseProgress} for enrolments of one user, in two queries plus quiz results."""
+    """{enrolment id: CourseProgress} for enrolments of one user: lesson progress and quiz results (two
+    queries), and the versions' outlines (one more, for versions this process has not seen yet)."""
     if not enrolments:
         return {}
     version_ids = {e.version_id for e in enrolments}
-    rows = db.session.execute(
-        db.select(CourseItem.version_id, CourseItem.slug, CourseItem.kind, CourseItem.title, CourseItem.minutes)
-        .where(CourseItem.version_id.in_(version_ids))
-        .order_by(CourseItem.version_id, CourseItem.position)
-    ).all()
+    items = content.outlines({e.version_id: e.version for e in enrolments}.values())
     done = {}
     for enrolment_id, slug in db.session.execute(
         db.select(LessonProgress.enrolment_id, LessonProgress.item_slug)
@@ -73,7 +71,7 @@ def progress_for(enrolments, user_id):
         result[enrolment.id] = CourseProgress([
             ItemState(row.slug, row.kind, row.title, row.minutes,
                       row.slug in (read if row.kind == "lesson" else passed))
-            for row in rows if row.version_id == enrolment.version_id
+            for row in items[enrolment.version_id]
         ])
     return result
 
