@@ -67,12 +67,10 @@ def run(job_id, processes=None):
     job.state = "running"
     db.session.commit()
     keys.current_key()  # create the signing key here, before the workers need it
-    config = {key: current_app.config.get(key) for key in _WORKER_CONFIG_KEYS}
     workers = processes or max(1, min(os.cpu_count() or 1, len(job.certificate_ids)))
     results = {}
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
-                             initializer=_init_worker, initargs=(config,)) as pool:
-        futures = [pool.submit(_render_one, certificate_id) for certificate_id in job.certificate_ids]
+    with render_pool(workers) as pool:
+        futures = [pool.submit(render_one, certificate_id) for certificate_id in job.certificate_ids]
         for future in as_completed(futures):
             certificate_id, data, error = future.result()
             results[certificate_id] = data
@@ -96,6 +94,13 @@ def _finish(job, results):
     db.session.commit()
 
 
+def render_pool(workers):
+    """A pool of `workers` new processes (spawned, not forked), each with its own app bound to this database."""
+    config = {key: current_app.config.get(key) for key in _WORKER_CONFIG_KEYS}
+    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                               initializer=_init_worker, initargs=(config,))
+
+
 def _init_worker(config):
     global _worker_app
     from app import create_app
@@ -103,8 +108,8 @@ def _init_worker(config):
     _worker_app = create_app(dict(config))
 
 
-def _render_one(certificate_id):
-    """(id, pdf bytes or None, error or None), in a worker process."""
+def render_one(certificate_id):
+    """(id, pdf bytes or None, error or None), in a worker process of render_pool."""
     try:
         with _worker_app.app_context():
             certificate = db.session.get(Certificate, certificate_id)

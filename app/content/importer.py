@@ -54,25 +54,87 @@ def known_course_slugs():
 
 def content_hash(parsed):
     """A digest of the package's normalised files: equal packages give equal hashes."""
-    digest = hashlib.sha256()
     entries = [("course.md", parsed.course_text.encode())]
     entries += [(item.filename, item.text.encode()) for item in parsed.items]
     entries += [(path, data) for path, (data, _type) in parsed.assets.items()]
+    return _digest(entries)
+
+
+def package_hash(package):
+    """content_hash of a package read from its files, before any parsing; None if a text is not UTF-8.
+
+    For a valid package (only course.md, NN-slug.md files and assets/) it equals content_hash of the
+    parsed package, so an unchanged package is recognised without parsing or rendering anything.
+    """
+    entries = []
+    for path, data in package.files.items():
+        if "/" not in path and path.endswith(".md"):
+            try:
+                data = validator.normalise_text(data).encode()
+            except UnicodeDecodeError:
+                return None
+        entries.append((path, data))
+    return _digest(entries)
+
+
+def _digest(entries):
+    digest = hashlib.sha256()
     for path, data in sorted(entries):
         digest.update(path.encode() + b"\0" + hashlib.sha256(data).digest())
     return digest.hexdigest()
 
 
 def import_packages(packages, draft=False, user=None):
-    """Validate all packages, then import them; raises ValidationFailed and writes nothing on any problem."""
-    parsed_packages = validator.validate_packages(packages, known_course_slugs(), kinds.known_all())
+    """Validate all packages, then import them; raises ValidationFailed and writes nothing on any problem.
+
+    A package whose files are exactly those of its course's latest version is reported "unchanged"
+    without being parsed again: re-importing a whole unchanged catalogue costs a hash per package.
+    """
+    unchanged = _unchanged(packages)
+    rest = [package for index, package in enumerate(packages) if index not in unchanged]
+    known = (known_course_slugs(), kinds.known_all())
+    parsed_packages = validator.validate_packages(rest, *known)
+    if {parsed.slug for parsed in parsed_packages} & {result.slug for result in unchanged.values()}:
+        # Another package claims the slug of an unchanged one: validate all together, which reports it.
+        unchanged, parsed_packages = {}, validator.validate_packages(packages, *known)
     problems = validator.all_problems(parsed_packages)
     if problems:
         raise ValidationFailed(problems)
-    results = [_import_one(parsed, draft, user) if parsed.kind == kinds.COURSE
-               else kinds.kind(parsed.kind).import_one(parsed, draft, user) for parsed in parsed_packages]
+    imported = iter([_import_one(parsed, draft, user) if parsed.kind == kinds.COURSE
+                     else kinds.kind(parsed.kind).import_one(parsed, draft, user) for parsed in parsed_packages])
     db.session.flush()
+    return [unchanged[index] if index in unchanged else next(imported) for index in range(len(packages))]
+
+
+def _unchanged(packages):
+    """{index: "unchanged" result} for packages equal to the latest version of the course of their name.
+
+    Only the folder (or archive) name is matched: a package whose slug comes from its front matter
+    and differs from its name takes the full path, which finds it unchanged after parsing.
+    """
+    names = [package.name for package in packages]
+    if len(set(names)) != len(names):
+        return {}  # two packages with one name: the validator must report it
+    latest = {row.slug: row for row in _latest_versions(names)}
+    results = {}
+    for index, package in enumerate(packages):
+        row = latest.get(package.name)
+        if row is not None and row.content_hash == package_hash(package):
+            results[index] = ImportResult(package.name, "unchanged", row.number, row.current_version_id == row.id)
     return results
+
+
+def _latest_versions(slugs):
+    """Rows (slug, current_version_id, id, number, content_hash) of each course's newest version, in one query."""
+    newest = (db.select(CourseVersion.course_id, db.func.max(CourseVersion.number).label("number"))
+              .group_by(CourseVersion.course_id).subquery())
+    return db.session.execute(
+        db.select(Course.slug, Course.current_version_id, CourseVersion.id, CourseVersion.number,
+                  CourseVersion.content_hash)
+        .join(CourseVersion, CourseVersion.course_id == Course.id)
+        .join(newest, (newest.c.course_id == CourseVersion.course_id) & (newest.c.number == CourseVersion.number))
+        .where(Course.slug.in_(slugs))
+    ).all()
 
 
 def _import_one(parsed, draft, user):
