@@ -33,9 +33,10 @@ test: $(STAMP) $(MO)
 	@tools/system-packages.sh test
 	$(BIN)/pytest --durations=25
 
+# Every performance goal, one line each (docs/performance.md); about 10 minutes on 2 cores.
 bench: $(STAMP) $(MO)
-	$(BIN)/python bench/certificates.py
-	$(BIN)/python bench/imports.py
+	@tools/system-packages.sh bench
+	$(BIN)/python bench/run.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
