@@ -4,6 +4,8 @@ from flask import has_request_context, request
 from sqlalchemy import event, func
 from sqlalchemy.engine import Engine
 
+from app.extensions import db
+
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -44,6 +46,19 @@ def _begin_sqlite(conn):
         return
     immediate = has_request_context() and request.method in WRITE_METHODS
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def release_write_lock():
+    """End the current transaction, which must not have changed anything, before slow work.
+
+    On SQLite a POST takes the write lock at its first query (BEGIN IMMEDIATE); a sign-in that then
+    spends a quarter of a second checking a password would make every other writer wait. After this the
+    next query opens a new transaction; objects already loaded are read again when next used.
+    """
+    session = db.session()
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("release_write_lock() would discard unsaved changes")
+    session.rollback()
 
 
 def contains(column, text):

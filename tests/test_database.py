@@ -54,3 +54,30 @@ def test_sqlite_write_requests_take_the_write_lock_first(app, client, make_user)
     finally:
         event.remove(db.engine, "before_cursor_execute", remember)
     assert "BEGIN IMMEDIATE" in statements
+
+
+@pytest.mark.sqlite_only
+def test_sign_in_does_not_hold_the_write_lock_while_checking_the_password(app, client, make_user, monkeypatch):
+    """Checking a password takes a quarter of a second by design; other sign-ins and saves on SQLite
+    must not wait for it (a morning's sign-ins would otherwise queue one by one)."""
+    import sqlite3
+
+    from app.accounts import services
+
+    user = make_user(email="writer@example.bg")
+    path = db.engine.url.database
+    real_verify, seen = services.verify_password, []
+
+    def verify_while_another_writer_writes(password_hash, password):
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # fails at once with "database is locked" if the lock is held
+            other.execute("ROLLBACK")
+            seen.append("free")
+        finally:
+            other.close()
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(services, "verify_password", verify_while_another_writer_writes)
+    response = submit(client, "/account/login", {"email": user.email, "password": "correct horse battery"})
+    assert seen == ["free"] and response.status_code == 302

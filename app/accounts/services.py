@@ -20,6 +20,7 @@ from app.accounts.models import (
     find_user_by_email,
 )
 from app.accounts.passwords import hash_password, needs_rehash, verify_password
+from app.database import release_write_lock
 from app.extensions import db
 from app.links import external_url
 
@@ -62,7 +63,9 @@ def authenticate(email, password, address):
     """Return the user for correct credentials, else None; raise Throttled after many failures."""
     throttling.check_login_allowed(email, address)
     user = find_user_by_email(email)
-    password_ok = verify_password(user.password_hash if user else None, password)
+    password_hash = user.password_hash if user else None
+    release_write_lock()  # nothing is written yet; other sign-ins need not wait for this hash check
+    password_ok = verify_password(password_hash, password)
     if user is None or not password_ok or not user.active:
         throttling.record_login_failure(email, address)
         return None
