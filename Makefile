@@ -35,6 +35,7 @@ test: $(STAMP) $(MO)
 
 bench: $(STAMP) $(MO)
 	$(BIN)/python bench/certificates.py
+	$(BIN)/python bench/spike.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
