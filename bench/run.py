@@ -11,8 +11,9 @@ import time
 import certificates
 import imports
 import pages
+import spike
 
-SUITES = {"pages": pages.run, "certificates": certificates.run, "imports": imports.run}
+SUITES = {"pages": pages.run, "spike": spike.run, "certificates": certificates.run, "imports": imports.run}
 
 
 def main():

@@ -126,9 +126,9 @@ class Browser:
         self.forwarded_for = forwarded_for
         self.spoofed = spoofed
 
-    def request(self, method, path, form=None):
-        """Send one request; returns (status, headers, body text). Does not follow redirects."""
-        headers = {"X-Forwarded-Proto": "https", "Host": "academy.test"}
+    def request(self, method, path, form=None, headers=None):
+        """Send one request (with extra `headers`); returns (status, headers, body text). No redirects."""
+        headers = {"X-Forwarded-Proto": "https", "Host": "academy.test", **(headers or {})}
         chain = [self.spoofed, self.forwarded_for] if self.spoofed else [self.forwarded_for]
         headers["X-Forwarded-For"] = ", ".join(chain)
         if self.cookies:

@@ -137,15 +137,17 @@ def save(attempt, raw_answers, revision):
     if attempt.state != "in_progress":
         raise AttemptError(_l("This attempt is already finished."))
     answers = clean_answers(attempt, raw_answers)
-    result = db.session.execute(
+    # RETURNING gives the new revision without reading the row (answers and all) back.
+    saved = db.session.execute(
         db.update(Attempt).where(Attempt.id == attempt.id, Attempt.revision == revision,
                                  Attempt.state == "in_progress")
-        .values(answers=answers, revision=Attempt.revision + 1).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+        .values(answers=answers, revision=Attempt.revision + 1).returning(Attempt.revision)
+        .execution_options(synchronize_session=False)).scalar_one_or_none()
+    if saved is None:
         raise StaleAttempt(_l("Your answers were saved from another window since this page was opened. "
                               "Reload the page to see them."))
-    db.session.refresh(attempt)
-    return attempt.revision
+    db.session.expire(attempt, ["answers", "revision"])
+    return saved
 
 
 def finish(attempt, state="submitted"):

@@ -26,6 +26,8 @@ def _course_quiz(slug, quiz_slug):
 
 
 def _attempt_or_404(attempt_id):
+    """The learner's own attempt, or 404. Views link with the URL's `attempt_id`: `attempt.id` read
+    after a commit would load the whole row again."""
     attempt = attempts.owned(attempt_id, current_user.id)
     if attempt is None:
         abort(404)
@@ -80,8 +82,9 @@ def start(slug, quiz_slug):
         db.session.rollback()
         flash(str(error.message), "error")
         return redirect(url_for("quizzes.intro", slug=slug, quiz_slug=quiz_slug))
+    attempt_id = attempt.id  # read before the commit expires it: no reload just to build the link
     db.session.commit()
-    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
 
 
 @bp.route("/attempts/<int:attempt_id>")
@@ -90,7 +93,7 @@ def attempt(attempt_id):
     """The questions, with the answers saved so far."""
     attempt = _attempt_or_404(attempt_id)
     if attempt.state != "in_progress" or attempts.overdue(attempt):
-        return redirect(url_for("quizzes.review", attempt_id=attempt.id))
+        return redirect(url_for("quizzes.review", attempt_id=attempt_id))
     return render_template("quizzes/attempt.html", attempt=attempt, quiz=attempt.quiz, form=AttemptForm())
 
 
@@ -109,7 +112,7 @@ def save(attempt_id):
         if wants_json:
             return jsonify(error=message, closed=True), 409
         flash(message, "info")
-        return redirect(url_for("quizzes.review", attempt_id=attempt.id))
+        return redirect(url_for("quizzes.review", attempt_id=attempt_id))
     try:
         revision = attempts.save(attempt, _raw_answers(attempt, request.form), request.form.get("revision", type=int))
     except attempts.AttemptError as error:
@@ -117,14 +120,14 @@ def save(attempt_id):
         if wants_json:
             return jsonify(error=str(error.message), stale=isinstance(error, attempts.StaleAttempt)), 409
         flash(str(error.message), "error")
-        return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
     db.session.commit()
     if wants_json:
         return jsonify(revision=revision, saved=True)
     if request.form.get("action") == "check":
-        return redirect(url_for("quizzes.check", attempt_id=attempt.id))
+        return redirect(url_for("quizzes.check", attempt_id=attempt_id))
     flash(_("Your answers are saved."), "success")
-    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
 
 
 @bp.route("/attempts/<int:attempt_id>/check")
@@ -133,7 +136,7 @@ def check(attempt_id):
     """Before submitting: which questions are still unanswered."""
     attempt = _attempt_or_404(attempt_id)
     if attempt.state != "in_progress":
-        return redirect(url_for("quizzes.review", attempt_id=attempt.id))
+        return redirect(url_for("quizzes.review", attempt_id=attempt_id))
     unanswered = [position for position in range(len(attempt.layout)) if str(position) not in attempt.answers
                   and attempt.quiz.questions[attempt.layout[position]["q"]]["points"] > 0]
     return render_template("quizzes/check.html", attempt=attempt, unanswered=unanswered, form=AttemptForm())
@@ -149,7 +152,7 @@ def submit(attempt_id):
     if attempts.close_if_overdue(attempt) or attempts.finish(attempt):
         _after_grading(attempt)
     db.session.commit()
-    return redirect(url_for("quizzes.review", attempt_id=attempt.id))
+    return redirect(url_for("quizzes.review", attempt_id=attempt_id))
 
 
 @bp.route("/attempts/<int:attempt_id>/review")
@@ -161,7 +164,7 @@ def review(attempt_id):
         _after_grading(attempt)
         db.session.commit()
     if attempt.state == "in_progress":
-        return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
     quiz = attempt.quiz
     return render_template("quizzes/review.html", attempt=attempt, quiz=quiz, course=quiz.version.course,
                            level=quiz.settings.get("review", "full"), answer_feedback=_answer_feedback(attempt))
