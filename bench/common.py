@@ -2,6 +2,7 @@
 the real servers they load (gunicorn with production settings, a throwaway PostgreSQL)."""
 
 import contextlib
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -65,9 +66,12 @@ def database(engine):
     """A fresh, migrated database on `engine` ("sqlite" or "postgresql"); yields its URL."""
     if engine == "sqlite":
         folder = Path(tempfile.mkdtemp(prefix="academy-bench-"))
-        url = f"sqlite:///{folder / 'academy.sqlite3'}"
-        migrate(url)
-        yield url
+        try:
+            url = f"sqlite:///{folder / 'academy.sqlite3'}"
+            migrate(url)
+            yield url
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
         return
     from tests.pgserver import PostgresServer
 
