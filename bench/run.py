@@ -12,8 +12,10 @@ import certificates
 import imports
 import pages
 import spike
+import writes
 
-SUITES = {"pages": pages.run, "spike": spike.run, "certificates": certificates.run, "imports": imports.run}
+SUITES = {"pages": pages.run, "spike": spike.run, "writes": writes.run, "certificates": certificates.run,
+          "imports": imports.run}
 
 
 def main():
