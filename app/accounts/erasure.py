@@ -41,7 +41,7 @@ def pseudonym(user_id):
         return _("Erased user %(number)d", number=user_id)
 
 
-def placeholder_email(user_id):
+def erased_email_address(user_id):
     """A unique address that can never receive mail or be typed at sign-in (.invalid, RFC 2606)."""
     return f"erased-{user_id}-{secrets.token_hex(6)}@erased.invalid"
 
@@ -81,7 +81,7 @@ def erase_account(user, origin, by=None, withdraw_certificates=False, now=None):
     for model in (LoginSession, AccountToken, ApiToken):  # every way back into the account
         db.session.execute(db.delete(model).where(model.user_id == user.id))
     user.full_name = pseudonym(user.id)
-    user.email = placeholder_email(user.id)
+    user.email = erased_email_address(user.id)
     user.password_hash = None
     user.organisation_id = None
     user.organisation = None
