@@ -26,7 +26,7 @@ class Invalid(Exception):
 
 
 def protect(text: str) -> str:
-    """Escaped characters replaced by placeholders, '\\\\' by a backslash."""
+    """Escaped characters swapped for private-use code points (PLACEHOLDERS), '\\\\' for a backslash."""
     return ESCAPE.sub(lambda m: "\\" if m[1] == "\\" else PLACEHOLDERS[m[1]], text)
 
 
